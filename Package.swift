@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependencies point downward only (see README "Architecture"):
+// vigil → VigilStore → VigilCrypto → VigilCore, and VigilFeeds → VigilCore.
+// VigilCore and VigilFeeds use Foundation alone, so the domain builds and tests in seconds.
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vigil", targets: ["vigil"]),
+        .library(name: "VigilCore", targets: ["VigilCore"]),
+        .library(name: "VigilFeeds", targets: ["VigilFeeds"]),
+        .library(name: "VigilStore", targets: ["VigilStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        .target(name: "VigilCore"),
+        .target(
+            name: "VigilCrypto",
+            dependencies: [
+                "VigilCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "VigilFeeds", dependencies: ["VigilCore"]),
+        .target(
+            name: "VigilStore",
+            dependencies: [
+                "VigilCore", "VigilCrypto", "VigilFeeds",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "vigil",
+            dependencies: [
+                "VigilCore", "VigilCrypto", "VigilFeeds", "VigilStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "VigilCoreTests",
+            dependencies: ["VigilCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "VigilCryptoTests", dependencies: ["VigilCrypto"]),
+        .testTarget(
+            name: "VigilFeedsTests",
+            dependencies: ["VigilFeeds", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilFeeds", "VigilCrypto"]),
+        .testTarget(name: "VigilCLITests", dependencies: ["vigil", "VigilCrypto"]),
+    ]
+)
