@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+import VigilCore
+import VigilCrypto
+
+/// Applies custody rows inside one open SQLite transaction, with cached prepared statements.
+///
+/// For each row: a keyed fingerprint of its content tells unchanged rows apart without decrypting
+/// anything; a changed row goes through ``CustodyTransition`` against the stored state, and only a
+/// legal change is written, with its events and a revision entry for provenance.
+struct CustodyBatchWriter {
+    enum Outcome {
+        case unchanged
+        case applied([CustodyEvent])
+        case refused(TransitionError)
+    }
+
+    let db: Database
+    let batchID: Int64
+    let source: String
+    let store: SQLiteStore
+
+    func apply(_ record: CustodyRecord, receivedAt: Timestamp) throws -> Outcome {
+        let fingerprint = store.index.token(canonicalForm(record), purpose: .rowFingerprint)
+        let current = try Row.fetchOne(
+            try db.cachedStatement(sql: """
+                SELECT id, person_id, fingerprint, status, status_date, booking_date, facility_code, release_reason
+                FROM custody_record WHERE source = ? AND source_record_id = ?
+                """),
+            arguments: [source, record.sourceRecordID]
+        )
+        let events: [CustodyEvent]
+        if let current {
+            if (current["fingerprint"] as Data) == fingerprint { return .unchanged }
+            if try Bool.fetchOne(
+                try db.cachedStatement(sql: "SELECT 1 FROM record_revision WHERE fingerprint = ?"), arguments: [fingerprint]
+            ) == true {
+                return .unchanged  // this exact row was applied by an earlier batch and has since been superseded
+            }
+            do {
+                events = try CustodyTransition.derive(from: storedState(current), to: record.custody)
+            } catch {
+                return .refused(error)
+            }
+        } else {
+            events = try! CustodyTransition.derive(from: nil, to: record.custody)  // a first sighting cannot fail
+        }
+
+        let recordID: Int64
+        let personID: Int64
+        if let current {
+            recordID = current["id"]
+            personID = try resolvePerson(record, existing: current["person_id"])
+            try db.cachedStatement(sql: """
+                UPDATE custody_record SET person_id = ?, fingerprint = ?, booking_date = ?, status = ?, status_date = ?,
+                    facility_code = ?, release_reason = ?, criminal_history = ?, protections = ?, batch_id = ?, updated_at = ?
+                WHERE id = ?
+                """).execute(arguments: recordArguments(record, personID: personID, fingerprint: fingerprint, receivedAt: receivedAt) + [recordID])
+        } else {
+            personID = try resolvePerson(record, existing: nil)
+            try db.cachedStatement(sql: """
+                INSERT INTO custody_record (person_id, fingerprint, booking_date, status, status_date, facility_code,
+                    release_reason, criminal_history, protections, batch_id, updated_at, source, source_record_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(
+                arguments: recordArguments(record, personID: personID, fingerprint: fingerprint, receivedAt: receivedAt)
+                    + [source, record.sourceRecordID]
+            )
+            recordID = db.lastInsertedRowID
+        }
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO record_revision (fingerprint, record_id, batch_id) VALUES (?, ?, ?)")
+            .execute(arguments: [fingerprint, recordID, batchID])
+
+        let insertEvent = try db.cachedStatement(sql: """
+            INSERT INTO custody_event (record_id, person_id, batch_id, kind, occurred_at, release_reason, from_facility, to_facility)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for event in events {
+            try insertEvent.execute(arguments: [
+                recordID, personID, batchID, event.kind.rawValue, event.occurredAt.secondsSinceEpoch,
+                event.releaseReason?.rawValue, event.fromFacility, event.toFacility,
+            ])
+        }
+        return .applied(events)
+    }
+
+    private func storedState(_ row: Row) -> CustodyState {
+        CustodyState(
+            status: CustodyStatus(rawValue: row["status"]) ?? .inCustody,
+            statusDate: Timestamp(secondsSinceEpoch: row["status_date"]),
+            bookingDate: CalendarDate(iso: row["booking_date"] as String) ?? CalendarDate(dayNumber: 0),
+            facilityCode: row["facility_code"],
+            releaseReason: (row["release_reason"] as String?).flatMap(ReleaseReason.init(rawValue:))
+        )
+    }
+
+    private func recordArguments(
+        _ record: CustodyRecord, personID: Int64, fingerprint: Data, receivedAt: Timestamp
+    ) -> StatementArguments {
+        let custody = record.custody
+        return [
+            personID, fingerprint, custody.bookingDate.description, custody.status.rawValue,
+            custody.statusDate.secondsSinceEpoch, custody.facilityCode, custody.releaseReason?.rawValue,
+            record.criminalHistory.rawValue, Protection.format(record.protections), batchID,
+            receivedAt.secondsSinceEpoch,
+        ]
+    }
+
+    /// Finds or creates the person a row is about. With an A-number, the person is whoever holds it
+    /// (across sources); without one, the person stays the one this record already pointed to.
+    /// Linking records without an A-number is proposed for review, never automatic.
+    private func resolvePerson(_ record: CustodyRecord, existing: Int64?) throws -> Int64 {
+        let aNumberToken = record.aNumber.map { store.index.token($0.digits, purpose: .aNumber) }
+        let nameToken = store.index.token(
+            record.name.matchKey + "|" + (record.dateOfBirth?.description ?? ""), purpose: .nameAndBirth
+        )
+        var personID = existing
+        if let aNumberToken, let holder = try Row.fetchOne(
+            try db.cachedStatement(sql: "SELECT id, name_index FROM person WHERE a_number_index = ?"),
+            arguments: [aNumberToken]
+        ) {
+            personID = holder["id"]
+            // Same A-number and same normalised name and birth date: the sealed values are current.
+            if (holder["name_index"] as Data) == nameToken { return holder["id"] }
+        }
+        let sealed: StatementArguments = [
+            aNumberToken, record.aNumber.map { store.cipher.seal($0.digits, field: SealedField.aNumber) },
+            nameToken,
+            store.cipher.seal(record.name.family, field: SealedField.familyName),
+            store.cipher.seal(record.name.given, field: SealedField.givenName),
+            record.dateOfBirth.map { store.cipher.seal($0.description, field: SealedField.dateOfBirth) },
+            record.countryOfBirth.alpha2, batchID,
+        ]
+        if let personID {
+            try db.cachedStatement(sql: """
+                UPDATE person SET a_number_index = ?, a_number_sealed = ?, name_index = ?, family_name_sealed = ?,
+                    given_name_sealed = ?, date_of_birth_sealed = ?, country_of_birth = ?, batch_id = ?
+                WHERE id = ?
+                """).execute(arguments: sealed + [personID])
+            return personID
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO person (a_number_index, a_number_sealed, name_index, family_name_sealed, given_name_sealed,
+                date_of_birth_sealed, country_of_birth, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: sealed)
+        return db.lastInsertedRowID
+    }
+
+    /// Every field of the row, unambiguously separated, as the fingerprint's input.
+    private func canonicalForm(_ record: CustodyRecord) -> String {
+        let custody = record.custody
+        return [
+            source, record.sourceRecordID, record.aNumber?.digits ?? "", record.name.family, record.name.given,
+            record.dateOfBirth?.description ?? "", record.countryOfBirth.alpha2, record.criminalHistory.rawValue,
+            Protection.format(record.protections), custody.status.rawValue, String(custody.statusDate.secondsSinceEpoch),
+            custody.bookingDate.description, custody.facilityCode ?? "", custody.releaseReason?.rawValue ?? "",
+        ].joined(separator: "\u{1F}")
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import GRDB
+import VigilCore
+import VigilCrypto
+import VigilFeeds
+
+/// The embedded ``Store``: one SQLite file through GRDB, WAL mode, one writer.
+public final class SQLiteStore: Store {
+    private let pool: DatabasePool
+    let cipher: FieldCipher
+    let index: BlindIndex
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String, keyring: Keyring) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // WAL (set by DatabasePool) with NORMAL sync is durable across application crashes;
+            // a power cut may lose the last commit but never corrupts or half-applies one.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+        }
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        cipher = FieldCipher(keyring: keyring)
+        index = BlindIndex(keyring: keyring)
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    // MARK: Custody batches
+
+    public func applyCustodyBatch(
+        _ provenance: BatchProvenance, rows: some DecodedRowSource, onReject: (RowProblem) -> Void
+    ) async throws -> BatchSummary {
+        try applyCustodyBatchSynchronously(provenance, rows: rows, onReject: onReject)
+    }
+
+    /// The batch runs in GRDB's synchronous `write`, on the calling thread: the row source is read
+    /// inside the transaction and is not `Sendable`. A server importing an upload should call this
+    /// from a thread of its own rather than from the cooperative pool.
+    public func applyCustodyBatchSynchronously(
+        _ provenance: BatchProvenance, rows: some DecodedRowSource, onReject: (RowProblem) -> Void
+    ) throws -> BatchSummary {
+        try pool.write { db in
+            var summary = try Self.openBatch(db, kind: "custody", provenance)
+            let writer = CustodyBatchWriter(db: db, batchID: summary.batchID, source: provenance.source, store: self)
+            while let row = try rows.next() {
+                summary.rows += 1
+                switch row {
+                case .rejected(let problem):
+                    summary.rejected += 1
+                    onReject(problem)
+                case .record(let line, let record):
+                    switch try writer.apply(record, receivedAt: provenance.receivedAt) {
+                    case .unchanged:
+                        summary.unchanged += 1
+                    case .applied(let events):
+                        summary.accepted += 1
+                        summary.events += events.count
+                        for event in events { summary.eventsByKind[event.kind.rawValue, default: 0] += 1 }
+                    case .refused(let error):
+                        summary.rejected += 1
+                        onReject(RowProblem(line: line, column: error.column, reason: error.description))
+                    }
+                }
+            }
+            try Self.closeBatch(db, summary)
+            return summary
+        }
+    }
+
+    // MARK: Facilities
+
+    public func importFacilities(
+        _ provenance: BatchProvenance, facilities: [Facility], rejected: Int
+    ) async throws -> BatchSummary {
+        try await pool.write { db in
+            var summary = try Self.openBatch(db, kind: "facilities", provenance)
+            summary.rows = rejected
+            summary.rejected = rejected
+            for facility in facilities {
+                summary.rows += 1
+                if let existing = try Self.fetchFacility(db, code: facility.code), existing == facility {
+                    summary.unchanged += 1
+                    continue
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO facility (code, name, address, city, state, postal_code, phone, visiting_info, batch_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(code) DO UPDATE SET name = excluded.name, address = excluded.address,
+                            city = excluded.city, state = excluded.state, postal_code = excluded.postal_code,
+                            phone = excluded.phone, visiting_info = excluded.visiting_info, batch_id = excluded.batch_id
+                        """,
+                    arguments: [
+                        facility.code, facility.name, facility.address, facility.city, facility.state,
+                        facility.postalCode, facility.phone, facility.visitingInfo, summary.batchID,
+                    ]
+                )
+                summary.accepted += 1
+            }
+            try Self.closeBatch(db, summary)
+            return summary
+        }
+    }
+
+    public func facility(code: String) async throws -> Facility? {
+        try await pool.read { db in try Self.fetchFacility(db, code: code) }
+    }
+
+    // MARK: Reading
+
+    public func records(aNumber: ANumber) async throws -> [StoredCustodyRecord] {
+        let token = index.token(aNumber.digits, purpose: .aNumber)
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.*, p.a_number_sealed, p.family_name_sealed, p.given_name_sealed,
+                           p.date_of_birth_sealed, p.country_of_birth
+                    FROM person p JOIN custody_record r ON r.person_id = p.id
+                    WHERE p.a_number_index = ?
+                    ORDER BY r.status_date DESC, r.id DESC
+                    """,
+                arguments: [token]
+            )
+            return try rows.compactMap { row in
+                let stored = try decodeRecord(row)
+                // A 128-bit index collision is astronomically unlikely; checking costs one decryption.
+                return stored.record.aNumber == aNumber ? stored : nil
+            }
+        }
+    }
+
+    public func batches() async throws -> [BatchSummary] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM import_batch ORDER BY id").map { row in
+                BatchSummary(
+                    batchID: row["id"], kind: row["kind"], source: row["source"], fileName: row["file_name"],
+                    fileSHA256: row["file_sha256"], receivedAt: row["received_at"], rows: row["rows"],
+                    accepted: row["accepted"], rejected: row["rejected"], unchanged: row["unchanged"],
+                    events: row["events"]
+                )
+            }
+        }
+    }
+
+    public func events(forRecord recordID: Int64) async throws -> [CustodyEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM custody_event WHERE record_id = ? ORDER BY id", arguments: [recordID]
+            ).map { row in
+                CustodyEvent(
+                    kind: CustodyEventKind(rawValue: row["kind"]) ?? .corrected,
+                    occurredAt: Timestamp(secondsSinceEpoch: row["occurred_at"]),
+                    releaseReason: (row["release_reason"] as String?).flatMap(ReleaseReason.init(rawValue:)),
+                    fromFacility: row["from_facility"], toFacility: row["to_facility"]
+                )
+            }
+        }
+    }
+
+    public func counts() async throws -> StoreCounts {
+        try await pool.read { db in
+            func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+            return StoreCounts(
+                people: try count("person"), records: try count("custody_record"), events: try count("custody_event"),
+                facilities: try count("facility"), batches: try count("import_batch")
+            )
+        }
+    }
+
+    // MARK: Helpers
+
+    private static func openBatch(_ db: Database, kind: String, _ provenance: BatchProvenance) throws -> BatchSummary {
+        try db.execute(
+            sql: "INSERT INTO import_batch (kind, source, file_name, file_sha256, received_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [kind, provenance.source, provenance.fileName, provenance.fileSHA256, provenance.receivedAt.description]
+        )
+        return BatchSummary(
+            batchID: db.lastInsertedRowID, kind: kind, source: provenance.source, fileName: provenance.fileName,
+            fileSHA256: provenance.fileSHA256, receivedAt: provenance.receivedAt.description
+        )
+    }
+
+    private static func closeBatch(_ db: Database, _ summary: BatchSummary) throws {
+        try db.execute(
+            sql: "UPDATE import_batch SET rows = ?, accepted = ?, rejected = ?, unchanged = ?, events = ? WHERE id = ?",
+            arguments: [summary.rows, summary.accepted, summary.rejected, summary.unchanged, summary.events, summary.batchID]
+        )
+    }
+
+    private static func fetchFacility(_ db: Database, code: String) throws -> Facility? {
+        try Row.fetchOne(db, sql: "SELECT * FROM facility WHERE code = ?", arguments: [code]).map { row in
+            Facility(
+                code: row["code"], name: row["name"], address: row["address"], city: row["city"], state: row["state"],
+                postalCode: row["postal_code"], phone: row["phone"], visitingInfo: row["visiting_info"]
+            )
+        }
+    }
+
+    private func decodeRecord(_ row: Row) throws -> StoredCustodyRecord {
+        let aNumberSealed: Data? = row["a_number_sealed"]
+        let birthSealed: Data? = row["date_of_birth_sealed"]
+        let aNumber = try aNumberSealed.map { try ANumber(parsing: try cipher.open($0, field: SealedField.aNumber)) }
+        let birth = try birthSealed.map { CalendarDate(iso: try cipher.open($0, field: SealedField.dateOfBirth)) } ?? nil
+        let protections = (try? Protection.parseList(row["protections"] as String).get()) ?? Set(Protection.allCases)
+        return StoredCustodyRecord(
+            recordID: row["id"], personID: row["person_id"], source: row["source"],
+            record: CustodyRecord(
+                sourceRecordID: row["source_record_id"], aNumber: aNumber,
+                name: PersonName(
+                    family: try cipher.open(row["family_name_sealed"], field: SealedField.familyName),
+                    given: try cipher.open(row["given_name_sealed"], field: SealedField.givenName)
+                ),
+                dateOfBirth: birth,
+                countryOfBirth: try CountryCode(parsing: row["country_of_birth"] as String),
+                criminalHistory: CriminalHistory(rawValue: row["criminal_history"]) ?? .unknown,
+                protections: protections,
+                custody: CustodyState(
+                    status: CustodyStatus(rawValue: row["status"]) ?? .inCustody,
+                    statusDate: Timestamp(secondsSinceEpoch: row["status_date"]),
+                    bookingDate: CalendarDate(iso: row["booking_date"] as String) ?? CalendarDate(dayNumber: 0),
+                    facilityCode: row["facility_code"],
+                    releaseReason: (row["release_reason"] as String?).flatMap(ReleaseReason.init(rawValue:))
+                )
+            ),
+            batchID: row["batch_id"], updatedAt: Timestamp(secondsSinceEpoch: row["updated_at"])
+        )
+    }
+}
+
+/// The authenticated-data labels of sealed columns: a value sealed for one cannot be opened as another.
+enum SealedField {
+    static let aNumber = "person.a_number"
+    static let familyName = "person.family_name"
+    static let givenName = "person.given_name"
+    static let dateOfBirth = "person.date_of_birth"
+}

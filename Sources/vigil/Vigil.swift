@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Vigil: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Victim information and notification exchange: custody status for the people entitled to it, and no one else.",
+        subcommands: [
+            DemoCommand.self, GenerateCommand.self, ImportCommand.self, FacilitiesCommand.self, KeysCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilCrypto
+import VigilFeeds
+@testable import VigilStore
+
+@Suite struct CustodyBatchTests {
+    @Test func aNewRecordIsAcceptedWithABookedEvent() async throws {
+        let db = try TemporaryStore()
+        let (summary, problems) = try await db.store.apply([record("R1")])
+        #expect(problems.isEmpty)
+        #expect((summary.rows, summary.accepted, summary.unchanged, summary.rejected, summary.events) == (1, 1, 0, 0, 1))
+        #expect(summary.eventsByKind == ["booked": 1])
+        let stored = try await db.store.records(aNumber: try ANumber(parsing: "A912345678"))
+        #expect(stored.count == 1)
+        #expect(stored.first?.record == record("R1"))
+    }
+
+    @Test func applyingTheSameRowsAgainChangesNothing() async throws {
+        let db = try TemporaryStore()
+        let rows = [record("R1"), record("R2", aNumber: "A912345679"), record("R3", aNumber: nil)]
+        _ = try await db.store.apply(rows)
+        let before = try await db.store.counts()
+        let (again, _) = try await db.store.apply(rows)
+        #expect((again.accepted, again.unchanged, again.events) == (0, 3, 0))
+        let after = try await db.store.counts()
+        #expect((after.people, after.records, after.events) == (before.people, before.records, before.events))
+    }
+
+    @Test func aReleaseDerivesAReleasedEventWithItsReason() async throws {
+        let db = try TemporaryStore()
+        _ = try await db.store.apply([record("R1")])
+        let released = record(
+            "R1", status: .released, at: "2026-03-05T15:00:00-05:00", facility: nil, reason: .bond)
+        let (summary, _) = try await db.store.apply([released])
+        #expect(summary.eventsByKind == ["released": 1])
+        let stored = try await db.store.records(aNumber: try ANumber(parsing: "A912345678"))
+        let events = try await db.store.events(forRecord: try #require(stored.first).recordID)
+        #expect(events.map(\.kind) == [.booked, .released])
+        #expect(events.last?.releaseReason == .bond)
+        #expect(events.last?.fromFacility == "FAC001")
+    }
+
+    @Test func anIllegalTransitionIsRejectedByLineAndTheOtherRowsStillApply() async throws {
+        let db = try TemporaryStore()
+        _ = try await db.store.apply([record("R1", status: .removed, facility: nil)])
+        // removed → in_custody with the same booking date is not a possible change.
+        let rows = [record("R1", at: "2026-03-09T10:00:00Z"), record("R2", aNumber: "A912345600")]
+        let (summary, problems) = try await db.store.apply(rows)
+        #expect((summary.accepted, summary.rejected) == (1, 1))
+        #expect(problems == [RowProblem(
+            line: 2, column: "booking_date", reason: TransitionError.rebookingNeedsNewBookingDate(from: .removed).description)])
+        #expect(try await db.store.counts().records == 2)
+    }
+
+    @Test func aStaleRowIsRejectedButAReplayOfAnAppliedRowIsUnchanged() async throws {
+        let db = try TemporaryStore()
+        let booked = record("R1")
+        let released = record("R1", status: .released, at: "2026-03-05T10:00:00Z", facility: nil, reason: .parole)
+        _ = try await db.store.apply([booked, released])
+        // The whole file again: the older row was applied before, so it is not "stale".
+        let (replay, replayProblems) = try await db.store.apply([booked, released])
+        #expect((replay.accepted, replay.unchanged, replay.rejected) == (0, 2, 0))
+        #expect(replayProblems.isEmpty)
+        // A row never seen, dated before the stored status, is stale.
+        let (stale, problems) = try await db.store.apply([record("R1", at: "2026-03-02T10:00:00Z", facility: "FAC002")])
+        #expect(stale.rejected == 1)
+        #expect(problems.first?.column == "status_date")
+    }
+
+    @Test func aCrashMidBatchLeavesNothingApplied() async throws {
+        let db = try TemporaryStore()
+        let rows = (0..<10).map { record("R\($0)", aNumber: "A9123456\(10 + $0)") }
+        await #expect(throws: ArrayRowSource.Crash.self) {
+            _ = try await db.store.applyCustodyBatch(provenance(), rows: ArrayRowSource(rows, failAfter: 6)) { _ in }
+        }
+        #expect(try await db.store.counts() == StoreCounts(people: 0, records: 0, events: 0, facilities: 0, batches: 0))
+        // And the same batch then applies whole.
+        let (summary, _) = try await db.store.apply(rows)
+        #expect(summary.accepted == 10)
+    }
+
+    @Test func theSameANumberFromTwoSourcesIsOnePerson() async throws {
+        let db = try TemporaryStore()
+        _ = try await db.store.apply([record("R1")], source: "TXA")
+        _ = try await db.store.apply([record("X9", at: "2026-03-03T10:00:00Z", booked: "2026-03-03")], source: "AZB")
+        let stored = try await db.store.records(aNumber: try ANumber(parsing: "A912345678"))
+        #expect(stored.count == 2)
+        #expect(Set(stored.map(\.personID)).count == 1)
+        #expect(stored.map(\.source) == ["AZB", "TXA"])  // newest status first
+    }
+
+    @Test func decodedProblemsAreCountedAndPassedOn() async throws {
+        let db = try TemporaryStore()
+        let problem = RowProblem(line: 7, column: "status", reason: "must be one of …")
+        var seen: [RowProblem] = []
+        let summary = try await db.store.applyCustodyBatch(
+            provenance(), rows: ArrayRowSource(rows: [.rejected(problem), .record(line: 8, record("R1"))])
+        ) { seen.append($0) }
+        #expect((summary.rows, summary.accepted, summary.rejected) == (2, 1, 1))
+        #expect(seen == [problem])
+        #expect(try await db.store.batches().last?.rejected == 1)
+    }
+}
+
+@Suite struct EncryptionAtRestTests {
+    @Test func theDatabaseHoldsNoPlaintextNameANumberOrBirthDate() async throws {
+        let db = try TemporaryStore()
+        let rows = (0..<50).map {
+            record("R\($0)", aNumber: "A9876543\(10 + $0)", family: "Zelmquaro\($0)", given: "Pirvendal", birth: "1979-11-\(10 + $0 % 18)")
+        }
+        _ = try await db.store.apply(rows)
+        let bytes = try db.bytesOnDisk()
+        #expect(bytes.count > 0)
+        for needle in ["Zelmquaro", "Pirvendal", "98765431", "1979-11-"] {
+            #expect(bytes.range(of: Data(needle.utf8)) == nil, "found plaintext \(needle) on disk")
+        }
+        // …while an authorised read gives it back.
+        let stored = try await db.store.records(aNumber: try ANumber(parsing: "A987654310"))
+        #expect(stored.first?.record.name.family == "Zelmquaro0")
+    }
+
+    @Test func aDifferentKeyringCannotReadTheRecords() async throws {
+        let db = try TemporaryStore()
+        _ = try await db.store.apply([record("R1")])
+        let other = try SQLiteStore(path: db.path, keyring: Keyring.generate())
+        // The blind index is keyed too: without the right key the person is not even found.
+        #expect(try await other.records(aNumber: try ANumber(parsing: "A912345678")).isEmpty)
+    }
+}
+
+@Suite struct FacilityTests {
+    @Test func facilitiesUpsertByCodeAndReportUnchanged() async throws {
+        let db = try TemporaryStore()
+        let north = Facility(code: "FAC001", name: "Northgate Processing Center", state: "TX", visitingInfo: "Daily")
+        let first = try await db.store.importFacilities(provenance(), facilities: [north], rejected: 0)
+        #expect((first.accepted, first.unchanged) == (1, 0))
+        let same = try await db.store.importFacilities(provenance(), facilities: [north], rejected: 0)
+        #expect((same.accepted, same.unchanged) == (0, 1))
+        var moved = north
+        moved.visitingInfo = "Weekends only"
+        let changed = try await db.store.importFacilities(provenance(), facilities: [moved], rejected: 2)
+        #expect((changed.accepted, changed.rejected, changed.rows) == (1, 2, 3))
+        #expect(try await db.store.facility(code: "FAC001") == moved)
+    }
+}
