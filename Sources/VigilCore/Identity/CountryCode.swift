@@ -48,6 +48,8 @@ private final class CountryTables: Sendable {
             let code = region.identifier
             // isoRegions also lists UN M49 numeric areas ("001" World); countries are two letters.
             guard code.count == 2, code.allSatisfy(\.isLetter) else { continue }
+            // It also lists groupings that have two-letter codes (EU, EZ, UN, QO); they are not countries.
+            guard region.subRegions.isEmpty else { continue }
             codes.insert(code)
             if let name = english.localizedString(forRegionCode: code) {
                 names[Self.fold(name)] = code

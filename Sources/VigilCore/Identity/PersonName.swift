@@ -37,7 +37,11 @@ public struct PersonName: Hashable, Sendable, CustomStringConvertible {
 /// match on part of them; Vigil never drops particles, because which ones matter differs by culture.
 public enum NameNormalizer {
     public static func tokens(_ name: String) -> [String] {
-        let folded = name.precomposedStringWithCompatibilityMapping
+        // Apostrophes go before NFKC, which turns the acute accent U+00B4 into a space and a combining mark.
+        let unapostrophised = String(String.UnicodeScalarView(name.unicodeScalars.filter {
+            !apostrophes.contains(Character($0))
+        }))
+        let folded = unapostrophised.precomposedStringWithCompatibilityMapping
             .folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .lowercased()
         var tokens: [String] = []
@@ -58,7 +62,7 @@ public enum NameNormalizer {
         return tokens
     }
 
-    private static let apostrophes: Set<Character> = ["'", "\u{2019}", "\u{02BC}", "`", "\u{00B4}"]
+    private static let apostrophes: Set<Character> = ["'", "\u{2018}", "\u{2019}", "\u{02BB}", "\u{02BC}", "`", "\u{00B4}"]
     private static let transliterations: [Character: String] = [
         "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d",
     ]
