@@ -15,7 +15,7 @@ import VigilCore
             .criminalHistory: "pending_charges", .protections: "",
         ]
         for (key, value) in overrides { values[key] = value }
-        return RawRow(line: line, values: Self.header.map { values[FeedColumn(rawValue: $0)!] }, problem: nil)
+        return RawRow(line: line, values: Self.header.map { values[FeedColumn(rawValue: $0)!] })
     }
 
     @Test func aValidRowDecodesNormalised() throws {
@@ -90,7 +90,7 @@ import VigilCore
 
     @Test func aReaderProblemPassesThrough() {
         let problem = RowProblem(line: 9, column: nil, reason: "has 12 fields, the header has 13")
-        guard case .failure(let passed) = decoder.decode(RawRow(line: 9, values: [], problem: problem)) else {
+        guard case .failure(let passed) = decoder.decode(RawRow(problem: problem)) else {
             Issue.record("a broken row decoded")
             return
         }

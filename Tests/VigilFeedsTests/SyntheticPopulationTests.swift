@@ -36,7 +36,7 @@ import VigilCore
         let decoder = try CustodyRowDecoder(columns: header, path: "generated")
         var aNumbers = Set<String>()
         for (i, person) in Self.people.enumerated() {
-            let decoded = decoder.decode(RawRow(line: i + 2, values: SyntheticPopulation.row(person), problem: nil))
+            let decoded = decoder.decode(RawRow(line: i + 2, values: SyntheticPopulation.row(person)))
             #expect(try decoded.get() == person.record)
             if let digits = person.record.aNumber?.digits {
                 #expect(digits.hasPrefix("9"))

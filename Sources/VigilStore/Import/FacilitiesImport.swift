@@ -16,7 +16,7 @@ public enum FacilitiesImport {
         do { fileSHA256 = try FileDigest.sha256Hex(path: path) } catch {
             throw FeedFileError.cannotOpen(path: path, reason: "the file does not exist or cannot be read")
         }
-        let reader = try openFeed(path: path, expectedColumns: FacilityColumn.names)
+        var reader = try openFeed(path: path, expectedColumns: FacilityColumn.names)
         let decoder = try FacilityRowDecoder(columns: reader.columns, path: path)
         var facilities: [Facility] = []
         var problems: [RowProblem] = []
