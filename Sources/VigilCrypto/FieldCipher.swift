@@ -73,6 +73,8 @@ public struct BlindIndex: Sendable {
         case nameAndBirth = "name_dob"
         /// A record's full content, to tell an unchanged row from a changed one without storing plaintext.
         case rowFingerprint = "row"
+        /// A client address in the audit log: repeated attempts from one client stay linkable, the address does not show.
+        case client
     }
 }
 

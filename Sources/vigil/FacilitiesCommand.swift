@@ -18,8 +18,9 @@ struct FacilitiesCommand: AsyncParsableCommand {
         @Flag(help: "Print one JSON object.") var json = false
 
         func run() async throws {
-            let store = try store.openStore()
+            let (store, keyring) = try store.open()
             let report = try await FacilitiesImport.run(path: file, source: source, store: store, receivedAt: Clock.now)
+            _ = try await store.writeCheckpoint(keyring: keyring, at: Clock.now)
             let s = report.summary
             if json {
                 try Terminal.printJSON(report)

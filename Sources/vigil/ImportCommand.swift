@@ -27,7 +27,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try store.openStore()
+        let (store, keyring) = try store.open()
         let bar = Terminal.stderrIsTerminal ? ProgressBar(label: "importing") : nil
         let started = Date()
         var progress: (@Sendable (Int, Int) -> Void)?
@@ -36,6 +36,7 @@ struct ImportCommand: AsyncParsableCommand {
             path: file, source: source, store: store, receivedAt: Clock.now, progress: progress
         )
         let seconds = Date().timeIntervalSince(started)
+        _ = try await store.writeCheckpoint(keyring: keyring, at: Clock.now)
         if json {
             try Terminal.printJSON(ImportOutput(report, seconds: seconds))
         } else {

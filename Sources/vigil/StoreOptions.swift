@@ -19,7 +19,10 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store, creating a keyring beside a database that does not exist yet.
     /// An existing database without its keyring is an error: its values could not be read.
-    func openStore() throws -> SQLiteStore {
+    func openStore() throws -> SQLiteStore { try open().store }
+
+    /// The store and the keyring it was opened with (commands that sign audit checkpoints need both).
+    func open() throws -> (store: SQLiteStore, keyring: Keyring) {
         if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
             throw ValidationError("PostgreSQL URLs are not supported by this build yet; use a SQLite file path")
         }
@@ -33,6 +36,6 @@ struct StoreOptions: ParsableArguments {
         } else {
             throw KeyringError.cannotRead(path: keyringPath)
         }
-        return try SQLiteStore(path: database, keyring: keys)
+        return (try SQLiteStore(path: database, keyring: keys), keys)
     }
 }

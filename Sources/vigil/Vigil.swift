@@ -6,7 +6,8 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Victim information and notification exchange: custody status for the people entitled to it, and no one else.",
         subcommands: [
-            DemoCommand.self, GenerateCommand.self, ImportCommand.self, FacilitiesCommand.self, KeysCommand.self,
+            DemoCommand.self, ServeCommand.self, GenerateCommand.self, ImportCommand.self, FacilitiesCommand.self,
+            AccountsCommand.self, AuditCommand.self, KeysCommand.self,
         ]
     )
 }

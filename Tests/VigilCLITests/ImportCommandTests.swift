@@ -40,7 +40,8 @@ import Testing
     @Test func brokenRowsAreReportedByLineAndTheValidRowsStillImport() throws {
         let work = try WorkDirectory()
         try work.vigil("generate", "--people", "20", "--seed", "3", "--output", "data")
-        var lines = try work.read("data/feed.csv").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The writer ends lines with CRLF, which Swift reads as one Character: split on any newline.
+        var lines = try work.read("data/feed.csv").split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         // Break three rows, each a different way (line numbers are 1-based and count the header).
         var fields = lines[3].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         fields[7] = "on_vacation"  // the status column
@@ -59,7 +60,7 @@ import Testing
         #expect(problems.map { $0["column"] as? String } == ["status", "a_number", "date_of_birth"])
 
         let rejects = try work.read("data/broken.csv.rejects.csv")
-        let rejectLines = rejects.split(separator: "\n")
+        let rejectLines = rejects.split(whereSeparator: \.isNewline)
         #expect(rejectLines.count == 4)
         #expect(rejectLines[0].hasPrefix("line,column,reason,source_record_id"))
         #expect(rejectLines[2].hasPrefix("8,a_number,"))
@@ -93,7 +94,7 @@ import Testing
         for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: work.path("vigil.sqlite" + suffix)) {
             onDisk.append(try Data(contentsOf: URL(fileURLWithPath: work.path("vigil.sqlite" + suffix))))
         }
-        let feed = try work.read("data/feed.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let feed = try work.read("data/feed.csv").split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         var checked = 0
         for fields in feed.prefix(200) {
             let aNumberDigits = fields[1].filter(\.isNumber)

@@ -30,10 +30,13 @@ public struct Requester: Sendable, Equatable {
     /// For the agency tier: the feed source the agency owns. An agency sees its own records in full
     /// and other agencies' records as the public does.
     public var source: String?
+    /// The account behind the request, for the audit log; `nil` for the public.
+    public var accountID: Int64?
 
-    public init(tier: AccessTier, source: String? = nil) {
+    public init(tier: AccessTier, source: String? = nil, accountID: Int64? = nil) {
         self.tier = tier
         self.source = source
+        self.accountID = accountID
     }
 
     public static let anonymous = Requester(tier: .public)

@@ -38,7 +38,7 @@ public struct FeedImport {
         do { fileSHA256 = try FileDigest.sha256Hex(path: path) } catch {
             throw FeedFileError.cannotOpen(path: path, reason: "the file does not exist or cannot be read")
         }
-        var reader = try openFeed(path: path, expectedColumns: FeedColumn.names)
+        let reader = try openFeed(path: path, expectedColumns: FeedColumn.names)
         let decoder = try CustodyRowDecoder(columns: reader.columns, path: path)
         let rows = DecodingSource(reader: reader, decoder: decoder, progress: progress)
         let rejects = RejectWriter(path: rejectsPath(for: path), columns: reader.columns)

@@ -84,6 +84,8 @@ enum SQLiteSchema {
                 CREATE INDEX custody_event_by_record ON custody_event(record_id);
                 """)
         }
+        registerAuditMigration(&migrator)
+        registerAccessMigration(&migrator)
         return migrator
     }
 }

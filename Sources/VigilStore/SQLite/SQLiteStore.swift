@@ -6,9 +6,11 @@ import VigilFeeds
 
 /// The embedded ``Store``: one SQLite file through GRDB, WAL mode, one writer.
 public final class SQLiteStore: Store {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     let cipher: FieldCipher
     let index: BlindIndex
+    /// A sealed record no one holds, opened when a lookup finds nothing so that a miss costs what a hit does.
+    private let decoy: [(Data, String)]
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, keyring: Keyring) throws {
@@ -22,6 +24,12 @@ public final class SQLiteStore: Store {
         pool = try DatabasePool(path: path, configuration: configuration)
         cipher = FieldCipher(keyring: keyring)
         index = BlindIndex(keyring: keyring)
+        decoy = [
+            (cipher.seal("000000000", field: SealedField.aNumber), SealedField.aNumber),
+            (cipher.seal("Decoy Decoy", field: SealedField.familyName), SealedField.familyName),
+            (cipher.seal("Decoy", field: SealedField.givenName), SealedField.givenName),
+            (cipher.seal("1970-01-01", field: SealedField.dateOfBirth), SealedField.dateOfBirth),
+        ]
         try SQLiteSchema.migrator.migrate(pool)
     }
 
@@ -130,6 +138,10 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func decoyDecrypt() throws {
+        for (sealed, field) in decoy { _ = try cipher.open(sealed, field: field) }
+    }
+
     public func batches() async throws -> [BatchSummary] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM import_batch ORDER BY id").map { row in
@@ -181,7 +193,17 @@ public final class SQLiteStore: Store {
         )
     }
 
+    /// Records the batch's counts and appends it to the audit log, in the batch's own transaction:
+    /// a batch is never applied without its audit entry, nor audited without being applied.
     private static func closeBatch(_ db: Database, _ summary: BatchSummary) throws {
+        _ = try appendAudit(db, [AuditEntry(
+            kind: .importBatch, recordedAt: Timestamp(iso: summary.receivedAt) ?? Timestamp(secondsSinceEpoch: 0),
+            fields: [
+                "batch": String(summary.batchID), "batch_kind": summary.kind, "source": summary.source,
+                "file_sha256": summary.fileSHA256, "rows": String(summary.rows), "accepted": String(summary.accepted),
+                "rejected": String(summary.rejected), "unchanged": String(summary.unchanged), "events": String(summary.events),
+            ]
+        )])
         try db.execute(
             sql: "UPDATE import_batch SET rows = ?, accepted = ?, rejected = ?, unchanged = ?, events = ? WHERE id = ?",
             arguments: [summary.rows, summary.accepted, summary.rejected, summary.unchanged, summary.events, summary.batchID]

@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import OpenAPIRuntime
+import VigilCore
+import VigilCrypto
+import VigilStore
+
+/// The OpenAPI operations (see `openapi.yaml`, the contract). Authentication and rate limiting have
+/// already run in middleware; the requester arrives through ``RequestScope``.
+struct APIHandler: APIProtocol {
+    let lookups: LookupService
+    let audit: any AuditLogStore
+    let access: any AccessStore
+    let limiter: RateLimiter
+    let clock: LookupService.Clock
+    let logger: Logger
+
+    func lookup(_ input: Operations.Lookup.Input) async throws -> Operations.Lookup.Output {
+        guard case .json(let body) = input.body else { throw Problem.badRequest("Send a JSON body.") }
+        let scope = RequestScope.current
+        let answer: LookupService.Answer
+        do {
+            answer = try await lookups.lookup(
+                aNumber: body.aNumber, countryOfBirth: body.countryOfBirth, requester: scope.requester, client: scope.client)
+        } catch {
+            logger.error("lookup failed", metadata: ["error.type": "\(type(of: error))"])
+            throw Problem.internalError
+        }
+        if answer.isMiss, scope.requester.tier == .public, await limiter.recordMiss(client: scope.client) {
+            try await access.raiseAlert(
+                kind: "enumeration_suspected",
+                details: ["client": lookups.clientToken(scope.client), "tier": "public"],
+                at: clock()
+            )
+        }
+        return .ok(.init(body: .json(Self.render(answer))))
+    }
+
+    static func render(_ answer: LookupService.Answer) -> Components.Schemas.LookupResult {
+        switch answer.disclosure {
+        case .noMatch:
+            return .init(result: .noMatch)
+        case .underReview(let asOf):
+            return .init(result: .underReview, asOf: asOf.date)
+        case .match(let custody):
+            let facility = answer.facility.map { f in
+                Components.Schemas.Facility(
+                    code: f.code, name: f.name, address: f.address, city: f.city, state: f.state,
+                    postalCode: f.postalCode, phone: f.phone, visitingInfo: f.visitingInfo)
+            }
+            let record = custody.record.map { r in
+                Components.Schemas.FullRecord(
+                    source: answer.source ?? "", sourceRecordId: r.sourceRecordID, aNumber: r.aNumber?.formatted,
+                    familyName: r.name.family, givenName: r.name.given, dateOfBirth: r.dateOfBirth?.description,
+                    countryOfBirth: r.countryOfBirth.alpha2, bookingDate: r.custody.bookingDate.description,
+                    criminalHistory: r.criminalHistory.rawValue, protections: r.protections.sorted().map(\.rawValue))
+            }
+            return .init(
+                result: .match, asOf: custody.asOf.date,
+                custody: .init(
+                    status: .init(rawValue: custody.status.rawValue) ?? .inCustody,
+                    inCustody: custody.status == .inCustody, facility: facility,
+                    statusDate: custody.statusDate?.date, releaseReason: custody.releaseReason?.rawValue, record: record)
+            )
+        }
+    }
+
+    func listAuditEntries(_ input: Operations.ListAuditEntries.Input) async throws -> Operations.ListAuditEntries.Output {
+        try requireOversight()
+        let page = try await audit.auditEntries(after: input.query.after ?? -1, limit: input.query.limit ?? 100)
+        return .ok(.init(body: .json(.init(entries: page.map { item in
+            .init(
+                seq: item.seq, kind: item.entry.kind.rawValue, recordedAt: item.entry.recordedAt.date,
+                fields: .init(additionalProperties: item.entry.fields))
+        }))))
+    }
+
+    func getAuditCheckpoint(_ input: Operations.GetAuditCheckpoint.Input) async throws -> Operations.GetAuditCheckpoint.Output {
+        guard let note = try await audit.latestCheckpoint() else { throw Problem.notFound }
+        return .ok(.init(body: .plainText(HTTPBody(note))))
+    }
+
+    func listAlerts(_ input: Operations.ListAlerts.Input) async throws -> Operations.ListAlerts.Output {
+        try requireOversight()
+        let alerts = try await access.alerts(limit: input.query.limit ?? 100)
+        return .ok(.init(body: .json(.init(alerts: alerts.map { alert in
+            .init(
+                id: Int(alert.id), kind: .init(rawValue: alert.kind) ?? .protectedRecordQueried,
+                raisedAt: alert.raisedAt.date, details: .init(additionalProperties: alert.details))
+        }))))
+    }
+
+    func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output {
+        .ok(.init(body: .json(.init(status: .ok))))
+    }
+
+    private func requireOversight() throws {
+        let requester = RequestScope.current.requester
+        if requester.accountID == nil { throw Problem.unauthorized }
+        guard requester.tier == .oversight else { throw Problem.forbidden }
+    }
+}
+
+extension Timestamp {
+    var date: Date { Date(timeIntervalSince1970: TimeInterval(secondsSinceEpoch)) }
+}

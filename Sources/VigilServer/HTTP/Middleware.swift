@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIRuntime
+import VigilCore
+import VigilCrypto
+import VigilStore
+
+/// Turns every error into `application/problem+json`, and makes sure none leaks a value.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = VigilRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return try problem.response(from: request, context: context)
+        } catch let error as ServerError {
+            if let problem = error.underlyingError as? Problem { return try problem.response(from: request, context: context) }
+            // The runtime could not read the request (not JSON, wrong type, missing field): the client's error.
+            return try Problem.badRequest("The body must be JSON as described in /openapi.yaml.")
+                .response(from: request, context: context)
+        } catch let error as HTTPError {
+            let problem: Problem = switch error.status {
+            case .notFound: .notFound
+            case .contentTooLarge: .contentTooLarge(limit: context.maxUploadSize)
+            case .unauthorized: .unauthorized
+            default: Problem(error.status, type: "urn:vigil:problem:http", title: error.status.reasonPhrase)
+            }
+            return try problem.response(from: request, context: context)
+        } catch {
+            context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
+            return try Problem.internalError.response(from: request, context: context)
+        }
+    }
+}
+
+/// Collects the body up to the context's limit before anything else reads it: OpenAPI handlers
+/// stream bodies, and a streamed body is otherwise unlimited.
+struct BodyLimitMiddleware: RouterMiddleware {
+    typealias Context = VigilRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        do {
+            _ = try await request.collectBody(upTo: context.maxUploadSize)
+        } catch {
+            throw Problem.contentTooLarge(limit: context.maxUploadSize)
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Resolves `Authorization: Bearer …` to an account and its tier. No header means the public tier;
+/// a header with an unknown or disabled token is refused rather than silently downgraded.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = VigilRequestContext
+    let accounts: any AccessStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let header = request.headers[.authorization] {
+            guard header.lowercased().hasPrefix("bearer "),
+                  let account = try await accounts.account(tokenHash: AccountToken.hash(String(header.dropFirst(7)))),
+                  !account.disabled
+            else { throw Problem.unauthorized }
+            context.requester = Requester(tier: account.tier, source: account.source, accountID: account.id)
+        }
+        let scope = RequestScope(requester: context.requester, client: context.clientKey)
+        return try await RequestScope.$current.withValue(scope) { try await next(request, context) }
+    }
+}
+
+/// Token buckets per client address (public) and per account, on the lookup endpoint.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = VigilRequestContext
+    let limiter: RateLimiter
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post, request.uri.path == "/api/v1/lookup" else { return try await next(request, context) }
+        let key: RateLimiter.Key = context.requester.accountID.map { .account($0) } ?? .client(context.clientKey)
+        if case .limited(let retryAfter) = await limiter.take(key) {
+            throw Problem.tooManyRequests(retryAfter: retryAfter)
+        }
+        return try await next(request, context)
+    }
+}

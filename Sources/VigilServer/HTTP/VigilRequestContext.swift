@@ -1,0 +1,30 @@
+import Hummingbird
+import Logging
+import NIOCore
+import VigilCore
+
+/// The per-request context: Hummingbird's core storage, the client's address and the resolved requester.
+public struct VigilRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+    public var requester: Requester = .anonymous
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// API bodies are a few hundred bytes; 64 KiB leaves room and stops a memory attack.
+    public var maxUploadSize: Int { 64 * 1024 }
+
+    /// The key the rate limiter counts by: the client's IP address, without its port.
+    public var clientKey: String { remoteAddress?.ipAddress ?? "unknown" }
+}
+
+/// What the middleware learned about the request, for the OpenAPI handlers (which see no context).
+public struct RequestScope: Sendable {
+    public var requester: Requester
+    public var client: String
+
+    @TaskLocal public static var current = RequestScope(requester: .anonymous, client: "unknown")
+}

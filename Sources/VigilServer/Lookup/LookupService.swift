@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import VigilCore
+import VigilCrypto
+import VigilStore
+
+/// Answers "where is this person?" for one requester: identifiers → blind-index lookup →
+/// ``DisclosurePolicy`` → answer, with the decision audited and alerts raised for oversight.
+///
+/// Constant work: an absent A-number still decrypts a decoy record, and the policy evaluates
+/// every rule before it branches, so that a public "no match" takes the same time whether the
+/// person is absent, a minor or protected.
+public struct LookupService: Sendable {
+    public typealias Clock = @Sendable () -> Timestamp
+
+    let store: any LookupStore
+    let index: BlindIndex
+    let clock: Clock
+    let logger: Logger
+
+    public init(store: any LookupStore, keyring: Keyring, clock: @escaping Clock, logger: Logger) {
+        self.store = store
+        index = BlindIndex(keyring: keyring)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// What the lookup produced, for the HTTP layer to render and the rate limiter to count.
+    public struct Answer: Sendable, Equatable {
+        public var disclosure: Disclosure
+        public var facility: Facility?
+        public var source: String?
+        /// True when the answer is "no match" for any reason (the rate limiter counts misses).
+        public var isMiss: Bool {
+            if case .noMatch = disclosure { return true }
+            return false
+        }
+    }
+
+    /// Malformed identifiers are a "no match", not an error: an error would tell an enumerator which
+    /// numbers are well-formed, and a typo deserves the same answer as an unknown number.
+    public func lookup(aNumber aNumberText: String, countryOfBirth countryText: String, requester: Requester, client: String)
+        async throws -> Answer
+    {
+        let now = clock()
+        let aNumber = try? ANumber(parsing: aNumberText)
+        let country = try? CountryCode(parsing: countryText)
+        let subject = aNumber.map { index.token($0.digits, purpose: .aNumber) }
+
+        // One indexed read whatever the input: a malformed number still costs a read, whose result is discarded.
+        let read = try await store.records(aNumber: aNumber ?? Self.placeholder)
+        let candidates = aNumber == nil ? [] : read
+        if candidates.isEmpty { try store.decoyDecrypt() }
+
+        // The person's own records: the country must match too. An agency sees its own record first.
+        let matching = candidates.filter { $0.record.countryOfBirth == country }
+        let chosen = matching.first { requester.tier == .agency && $0.source == requester.source } ?? matching.first
+        let candidate = chosen.map {
+            PolicyCandidate(record: $0.record, source: $0.source, asOf: $0.updatedAt)
+        }
+        let decision = DisclosurePolicy.decide(candidate, for: requester, today: now.utcDate)
+
+        var facility: Facility?
+        if case .match(let custody) = decision.disclosure, let code = custody.facilityCode {
+            facility = try await store.facility(code: code) ?? Facility(code: code, name: code)
+        }
+
+        // Audit: who (tier, account), what (keyed subject token, record id), the rule and the answer.
+        var fields = [
+            "tier": requester.tier.name, "rule": decision.rule.rawValue, "answer": Self.answerName(decision.disclosure),
+            "client": clientToken(client),
+        ]
+        if let account = requester.accountID { fields["account"] = String(account) }
+        if let subject { fields["subject"] = subject.hexString }
+        if let chosen { fields["record"] = String(chosen.recordID) }
+        _ = try await store.appendAudit([AuditEntry(kind: .lookup, recordedAt: now, fields: fields)])
+
+        if let alert = decision.alert {
+            var details = fields
+            details["rule"] = decision.rule.rawValue
+            try await store.raiseAlert(kind: alert.rawValue, details: details, at: now)
+            logger.notice("alert raised", metadata: ["alert": "\(alert.rawValue)", "tier": "\(requester.tier.name)"])
+        }
+        return Answer(disclosure: decision.disclosure, facility: facility, source: chosen?.source)
+    }
+
+    /// A keyed token for a client address: stable, so repeated attempts can be linked, but not the address.
+    public func clientToken(_ client: String) -> String { index.token(client, purpose: .client).hexString }
+
+    /// Read in place of a malformed number, so that it costs what a well-formed one does.
+    private static let placeholder = try! ANumber(parsing: "A000000001")
+
+    static func answerName(_ disclosure: Disclosure) -> String {
+        switch disclosure {
+        case .noMatch: "no_match"
+        case .underReview: "under_review"
+        case .match: "match"
+        }
+    }
+}
+
+/// What the lookup needs from a store.
+public protocol LookupStore: Sendable {
+    func records(aNumber: ANumber) async throws -> [StoredCustodyRecord]
+    func facility(code: String) async throws -> Facility?
+    /// The decryption work of one record, for an answer that found none.
+    func decoyDecrypt() throws
+    func appendAudit(_ entries: [AuditEntry]) async throws -> Int
+    func raiseAlert(kind: String, details: [String: String], at: Timestamp) async throws
+}
+
+extension SQLiteStore: LookupStore {}
+
+extension Data {
+    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import OpenAPIHummingbird
+import Prometheus
+import ServiceLifecycle
+import VigilCore
+import VigilCrypto
+import VigilStore
+
+/// How `vigil serve` runs.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var limits: RateLimiter.Limits
+    /// How often the audit log's head is signed while the server runs.
+    public var checkpointInterval: Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, limits: RateLimiter.Limits = .init(), checkpointInterval: Duration = .seconds(10)) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.checkpointInterval = checkpointInterval
+    }
+}
+
+/// Everything the server needs from a store.
+public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore
+
+/// Builds the Vigil HTTP application: the OpenAPI operations behind problem, body-limit,
+/// authentication and rate-limit middleware, plus `/openapi.yaml` and `/metrics`.
+public enum VigilServer {
+    public static func application(
+        store: some ServerStore, keyring: Keyring, configuration: ServerConfiguration,
+        clock: @escaping LookupService.Clock = { Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) },
+        logger: Logger = Logger(label: "vigil")
+    ) throws -> some ApplicationProtocol {
+        let router = try router(store: store, keyring: keyring, configuration: configuration, clock: clock, logger: logger)
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Vigil"),
+            logger: logger
+        )
+        app.addServices(CheckpointService(store: store, keyring: keyring, interval: configuration.checkpointInterval, clock: clock, logger: logger))
+        return app
+    }
+
+    public static func router(
+        store: some ServerStore, keyring: Keyring, configuration: ServerConfiguration,
+        clock: @escaping LookupService.Clock, logger: Logger
+    ) throws -> Router<VigilRequestContext> {
+        let metrics = PrometheusExport.registry
+        let limiter = RateLimiter(limits: configuration.limits)
+        let router = Router(context: VigilRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: BodyLimitMiddleware())
+        router.add(middleware: AuthenticationMiddleware(accounts: store))
+        router.add(middleware: RateLimitMiddleware(limiter: limiter))
+
+        let handler = APIHandler(
+            lookups: LookupService(store: store, keyring: keyring, clock: clock, logger: logger),
+            audit: store, access: store, limiter: limiter, clock: clock, logger: logger
+        )
+        // Compact, sorted JSON: the same answer is always the same bytes.
+        try handler.registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys]))
+
+        let spec = try openAPIDocument()
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: spec)))
+        }
+        router.get("/metrics") { _, _ in
+            var buffer = [UInt8]()
+            metrics.emit(into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+        return router
+    }
+
+    /// The OpenAPI document the server was generated from, shipped as a resource.
+    public static func openAPIDocument() throws -> Data {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "openapi.yaml is missing from the VigilServer bundle"])
+        }
+        return try Data(contentsOf: url)
+    }
+}
+
+/// Prometheus metrics: swift-metrics is bootstrapped with a Prometheus factory once per process
+/// (a `static let` runs exactly once), and Hummingbird's `MetricsMiddleware` records every request.
+enum PrometheusExport {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}

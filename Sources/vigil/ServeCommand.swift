@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import VigilCrypto
+import VigilServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTP API (see /openapi.yaml)."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        let (opened, keyring) = try store.open()
+        let app = try VigilServer.application(store: opened, keyring: keyring, configuration: server.configuration)
+        Terminal.note("serving on http://\(server.host):\(server.port) (API contract at /openapi.yaml)")
+        try await app.runService()
+    }
+}
+
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Public lookups allowed per client address per minute.") var publicLookupsPerMinute = 30
+    @Option(help: "Lookups allowed per account per minute.") var accountLookupsPerMinute = 600
+    @Option(help: "Public misses from one client, within 10 minutes, that raise an enumeration alert.")
+    var missesBeforeAlert = 10
+
+    var configuration: ServerConfiguration {
+        ServerConfiguration(
+            host: host, port: port,
+            limits: .init(publicPerMinute: publicLookupsPerMinute, accountPerMinute: accountLookupsPerMinute,
+                          missesBeforeAlert: missesBeforeAlert)
+        )
+    }
+}
