@@ -33,12 +33,9 @@ struct AuditCommandTests {
         return work
     }
 
-    /// What someone with the file does: drop the append-only triggers, then edit.
+    /// What someone with the file does: edit it with plain sqlite3.
     func tamper(_ work: WorkDirectory, _ sql: String) throws {
-        try SQLite3.run(work.path("vigil.sqlite"), """
-            DROP TRIGGER audit_entry_no_update; DROP TRIGGER audit_entry_no_delete;
-            \(sql)
-            """)
+        try SQLite3.run(work.path("vigil.sqlite"), sql)
     }
 
     @Test func anIntactLogVerifiesWithItsCounts() throws {

@@ -1,10 +1,12 @@
 import Foundation
 
-/// Token buckets, one per client address and one per account, plus a count of misses per client
-/// that flags enumeration: somebody trying number after number gets "no match" again and again.
+/// Per-client and per-account request limits, plus a count of misses per client that flags
+/// enumeration: somebody trying number after number gets "no match" again and again.
 ///
-/// A bucket holds `perMinute` tokens and refills continuously at `perMinute / 60` per second, so a
-/// client can burst to its limit and then proceeds at the steady rate.
+/// The limit is a sliding one-minute window (a log of the last `limit` request times per key)
+/// rather than a refilling token bucket: "30 lookups per minute" then means that no 60 seconds
+/// ever hold a 31st lookup, however the requests are spaced. A bucket that refills continuously
+/// would let a patient client through faster. Memory is `limit` timestamps per active key.
 public actor RateLimiter {
     public enum Key: Hashable, Sendable {
         case client(String)
@@ -31,20 +33,17 @@ public actor RateLimiter {
         }
     }
 
-    private struct Bucket {
-        var tokens: Double
-        var updated: TimeInterval
-    }
-
     private struct Misses {
         var count: Int
         var windowStart: TimeInterval
         var alerted: Bool
     }
 
+    private static let window: TimeInterval = 60
     private let limits: Limits
     private let now: @Sendable () -> TimeInterval
-    private var buckets: [Key: Bucket] = [:]
+    /// Request times within the last window, oldest first.
+    private var recent: [Key: [TimeInterval]] = [:]
     private var misses: [String: Misses] = [:]
 
     public init(limits: Limits, now: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime }) {
@@ -53,19 +52,22 @@ public actor RateLimiter {
     }
 
     public func take(_ key: Key) -> Outcome {
-        let capacity = Double(key.isAccount ? limits.accountPerMinute : limits.publicPerMinute)
-        guard capacity > 0 else { return .limited(retryAfter: 60) }
+        let limit = key.isAccount ? limits.accountPerMinute : limits.publicPerMinute
+        guard limit > 0 else { return .limited(retryAfter: Int(Self.window)) }
         let t = now()
-        let perSecond = capacity / 60
-        var bucket = buckets[key] ?? Bucket(tokens: capacity, updated: t)
-        bucket.tokens = min(capacity, bucket.tokens + (t - bucket.updated) * perSecond)
-        bucket.updated = t
-        defer { buckets[key] = bucket }
-        if bucket.tokens >= 1 {
-            bucket.tokens -= 1
-            return .allowed
+        var times = recent[key, default: []]
+        if let firstInWindow = times.firstIndex(where: { t - $0 < Self.window }) {
+            times.removeFirst(firstInWindow)
+        } else {
+            times.removeAll()
         }
-        return .limited(retryAfter: max(1, Int(((1 - bucket.tokens) / perSecond).rounded(.up))))
+        defer { recent[key] = times }
+        guard times.count < limit else {
+            // The oldest request in the window leaves it first.
+            return .limited(retryAfter: max(1, Int((times[0] + Self.window - t).rounded(.up))))
+        }
+        times.append(t)
+        return .allowed
     }
 
     /// Counts a "no match" for a client; returns true exactly once per window, when the count
@@ -84,7 +86,7 @@ public actor RateLimiter {
     /// Drops idle state so memory does not grow with every address ever seen.
     public func prune() {
         let t = now()
-        buckets = buckets.filter { t - $0.value.updated < 120 }
+        recent = recent.filter { t - ($0.value.last ?? 0) < Self.window }
         misses = misses.filter { t - $0.value.windowStart <= limits.missWindow }
     }
 }

@@ -6,9 +6,10 @@ import VigilCrypto
 extension SQLiteSchema {
     /// The audit log's tables: one row per Merkle leaf, one per signed checkpoint.
     ///
-    /// The triggers make both tables append-only for everything that goes through SQL as written,
-    /// which stops mistakes, not attackers: someone with the file can drop a trigger. Attackers are
-    /// what the hashes and signatures are for.
+    /// There are deliberately no append-only triggers: anyone with the file can drop them, so they
+    /// would only make the log look protected. Its integrity rests on the leaf hashes and the signed
+    /// checkpoints, which `vigil audit verify` checks, and an edit made with plain `sqlite3` must be
+    /// exactly what verification catches.
     static func registerAuditMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v2: tamper-evident audit log") { db in
             try db.execute(sql: """
@@ -27,14 +28,6 @@ extension SQLiteSchema {
                     note TEXT NOT NULL,
                     created_at TEXT NOT NULL
                 );
-                CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
-                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
-                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                CREATE TRIGGER audit_checkpoint_no_update BEFORE UPDATE ON audit_checkpoint
-                    BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
-                CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint
-                    BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
                 """)
         }
     }
