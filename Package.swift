@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -46,9 +47,18 @@ let package = Package(
             ]
         ),
         .target(
-            name: "VigilServer",
+            name: "VigilNotify",
             dependencies: [
                 "VigilCore", "VigilCrypto", "VigilStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "VigilServer",
+            dependencies: [
+                "VigilCore", "VigilCrypto", "VigilStore", "VigilNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -69,6 +79,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Test doubles shared by several test targets (a loopback webhook receiver); not shipped.
+        .target(
+            name: "VigilTestSupport",
+            dependencies: [
+                "VigilCore", "VigilCrypto", "VigilStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "VigilCoreTests",
             dependencies: ["VigilCore", .product(name: "PropertyBased", package: "swift-property-based")]
@@ -80,12 +99,21 @@ let package = Package(
         ),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilFeeds", "VigilCrypto"]),
         .testTarget(
+            name: "VigilNotifyTests",
+            dependencies: [
+                "VigilNotify", "VigilStore", "VigilCrypto", "VigilFeeds", "VigilTestSupport",
+            ]
+        ),
+        .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilStore", "VigilFeeds", "VigilCrypto",
+                "VigilServer", "VigilNotify", "VigilStore", "VigilFeeds", "VigilCrypto",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "VigilCLITests", dependencies: ["vigil", "VigilCrypto"]),
+        .testTarget(
+            name: "VigilCLITests",
+            dependencies: ["vigil", "VigilCrypto", "VigilStore", "VigilTestSupport"]
+        ),
     ]
 )

@@ -17,3 +17,11 @@ public enum AccountToken {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
+
+/// A victim's registration token: like an account token, but marked so that the server knows
+/// which table to look it up in.
+public enum RegistrationToken {
+    public static let prefix = "vgr_"
+
+    public static func generate() -> String { prefix + AccountToken.generate().dropFirst(4) }
+}

@@ -26,7 +26,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Everything the server needs from a store.
-public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore
+public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore & NotificationStore
 
 /// Builds the Vigil HTTP application: the OpenAPI operations behind problem, body-limit,
 /// authentication and rate-limit middleware, plus `/openapi.yaml` and `/metrics`.
@@ -34,7 +34,7 @@ public enum VigilServer {
     public static func application(
         store: some ServerStore, keyring: Keyring, configuration: ServerConfiguration,
         clock: @escaping LookupService.Clock = { Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) },
-        logger: Logger = Logger(label: "vigil")
+        logger: Logger = Logger(label: "vigil"), services: [any Service] = []
     ) throws -> some ApplicationProtocol {
         let router = try router(store: store, keyring: keyring, configuration: configuration, clock: clock, logger: logger)
         var app = Application(
@@ -42,6 +42,7 @@ public enum VigilServer {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Vigil"),
             logger: logger
         )
+        app.addServices(services)
         app.addServices(CheckpointService(store: store, keyring: keyring, interval: configuration.checkpointInterval, clock: clock, logger: logger))
         return app
     }
@@ -56,12 +57,12 @@ public enum VigilServer {
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware())
-        router.add(middleware: AuthenticationMiddleware(accounts: store))
+        router.add(middleware: AuthenticationMiddleware(accounts: store, registrations: store))
         router.add(middleware: RateLimitMiddleware(limiter: limiter))
 
         let handler = APIHandler(
             lookups: LookupService(store: store, keyring: keyring, clock: clock, logger: logger),
-            audit: store, access: store, limiter: limiter, clock: clock, logger: logger
+            audit: store, access: store, notifications: store, limiter: limiter, clock: clock, logger: logger
         )
         // Compact, sorted JSON: the same answer is always the same bytes.
         try handler.registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys]))

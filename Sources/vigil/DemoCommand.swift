@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import VigilCore
 import VigilCrypto
 import VigilFeeds
@@ -21,6 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "How many synthetic people.") var people = 5000
     @Flag(help: "Prepare everything and print the examples, but do not start the server.") var noServe = false
     @OptionGroup var server: ServerOptions
+    @OptionGroup var notify: NotifyOptions
 
     static let source = "demo-agency"
     static let seed: UInt64 = 2017
@@ -40,14 +42,20 @@ struct DemoCommand: AsyncParsableCommand {
         let facilities = try await FacilitiesImport.run(
             path: generated.facilitiesFile, source: Self.source, store: store, receivedAt: Clock.now)
         print("facilities: \(facilities.summary.accepted) accepted, \(facilities.summary.unchanged) unchanged")
-        for path in [generated.feed, generated.changesFile].compactMap({ $0 }) {
-            let report = try await FeedImport.run(path: path, source: Self.source, store: store, receivedAt: Clock.now)
+        let population = SyntheticPopulation(people: people, seed: Self.seed, asOf: today)
+        let first = try await FeedImport.run(path: generated.feed, source: Self.source, store: store, receivedAt: Clock.now)
+        print(ImportCommand.table(first, seconds: nil))
+        // A victim who follows someone released in tomorrow's feed, through the demo's file channel.
+        let notices = dir.appendingPathComponent("notices").path
+        let followed = try await Self.registerDemoVictim(store: store, population: population, folder: notices)
+        if let changes = generated.changesFile {
+            let report = try await FeedImport.run(path: changes, source: Self.source, store: store, receivedAt: Clock.now)
             print(ImportCommand.table(report, seconds: nil))
         }
         _ = try await store.writeCheckpoint(keyring: keyring, at: Clock.now)
 
         let credentials = try await Self.credentials(store: store, file: dir.appendingPathComponent("credentials.json").path)
-        let examples = Self.examples(SyntheticPopulation(people: people, seed: Self.seed, asOf: today))
+        let examples = Self.examples(population)
         let url = "http://\(server.host):\(server.port)"
         print("""
 
@@ -70,8 +78,15 @@ struct DemoCommand: AsyncParsableCommand {
               curl -s \(url)/api/v1/alerts -H 'authorization: Bearer \(credentials.oversight)'
               curl -s \(url)/api/v1/audit/checkpoint
             """)
-        guard !noServe else { return }
-        let app = try VigilServer.application(store: store, keyring: keyring, configuration: server.configuration)
+        if followed {
+            print("  # a victim registered (file channel) for someone released in the second feed: their notices appear in\n  ls \(notices)/")
+        }
+        let worker = notify.worker(store: store, defaultURL: url, logger: Logger(label: "vigil.worker"))
+        guard !noServe else {
+            try await worker.deliverDue()
+            return
+        }
+        let app = try VigilServer.application(store: store, keyring: keyring, configuration: server.configuration, services: [worker])
         try await app.runService()
     }
 
@@ -94,6 +109,28 @@ struct DemoCommand: AsyncParsableCommand {
         _ = FileManager.default.createFile(
             atPath: file, contents: try JSONEncoder().encode(credentials), attributes: [.posixPermissions: 0o600])
         return credentials
+    }
+
+    /// Registers a file-channel victim for the first adult whom the changes feed releases.
+    /// Returns false when there is none (a tiny population) or the demo already has its registration.
+    static func registerDemoVictim(store: SQLiteStore, population: SyntheticPopulation, folder: String) async throws -> Bool {
+        let today = population.asOf
+        for i in 0..<population.people {
+            let person = population.person(i)
+            guard !person.record.isMinorOrUnknownAge(today: today), person.record.protections.isEmpty,
+                  population.change(i)?.record.custody.status == .released else { continue }
+            let code = OneTimeSecret.caseCode()
+            let hash = OneTimeSecret.hash(OneTimeSecret.normalizeCaseCode(code))
+            let now = Clock.now
+            guard try await store.issueCase(
+                source: source, sourceRecordID: person.record.sourceRecordID, codeHash: hash,
+                expiresAt: Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 86_400), at: now) != nil else { return false }
+            let outcome = try await store.register(
+                codeHash: hash, channel: .file, address: folder, language: .es,
+                tokenHash: AccountToken.hash(RegistrationToken.generate()), webhookSecret: nil, at: now)
+            return outcome != .invalidCode
+        }
+        return false
     }
 
     /// One person of each kind the demo should show: found, and never found.

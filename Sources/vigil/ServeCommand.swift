@@ -12,10 +12,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var server: ServerOptions
+    @OptionGroup var notify: NotifyOptions
+    @Flag(help: "Do not deliver notices from this process (run `vigil worker` elsewhere).") var noWorker = false
 
     func run() async throws {
         let (opened, keyring) = try store.open()
-        let app = try VigilServer.application(store: opened, keyring: keyring, configuration: server.configuration)
+        let worker = noWorker ? nil : notify.worker(
+            store: opened, defaultURL: "http://\(server.host):\(server.port)", logger: Logger(label: "vigil.worker"))
+        let app = try VigilServer.application(
+            store: opened, keyring: keyring, configuration: server.configuration, services: worker.map { [$0] } ?? [])
         Terminal.note("serving on http://\(server.host):\(server.port) (API contract at /openapi.yaml)")
         try await app.runService()
     }

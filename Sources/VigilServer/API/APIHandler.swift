@@ -11,6 +11,7 @@ struct APIHandler: APIProtocol {
     let lookups: LookupService
     let audit: any AuditLogStore
     let access: any AccessStore
+    let notifications: any NotificationStore
     let limiter: RateLimiter
     let clock: LookupService.Clock
     let logger: Logger

@@ -53,31 +53,46 @@ struct BodyLimitMiddleware: RouterMiddleware {
 
 /// Resolves `Authorization: Bearer …` to an account and its tier. No header means the public tier;
 /// a header with an unknown or disabled token is refused rather than silently downgraded.
+///
+/// Two kinds of token: account tokens (`vgl_…`) for agencies, advocates and oversight, and
+/// registration tokens (`vgr_…`) that give a victim the victim tier for their own case only.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = VigilRequestContext
     let accounts: any AccessStore
+    let registrations: any NotificationStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let header = request.headers[.authorization] {
-            guard header.lowercased().hasPrefix("bearer "),
-                  let account = try await accounts.account(tokenHash: AccountToken.hash(String(header.dropFirst(7)))),
-                  !account.disabled
-            else { throw Problem.unauthorized }
-            context.requester = Requester(tier: account.tier, source: account.source, accountID: account.id)
+            guard header.lowercased().hasPrefix("bearer ") else { throw Problem.unauthorized }
+            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            if token.hasPrefix(RegistrationToken.prefix) {
+                guard let registration = try await registrations.registration(tokenHash: AccountToken.hash(token)) else {
+                    throw Problem.unauthorized
+                }
+                context.registration = registration
+                context.requester = Requester(tier: .victim)
+            } else {
+                guard let account = try await accounts.account(tokenHash: AccountToken.hash(token)), !account.disabled else {
+                    throw Problem.unauthorized
+                }
+                context.requester = Requester(tier: account.tier, source: account.source, accountID: account.id)
+            }
         }
-        let scope = RequestScope(requester: context.requester, client: context.clientKey)
+        let scope = RequestScope(requester: context.requester, client: context.clientKey, registration: context.registration)
         return try await RequestScope.$current.withValue(scope) { try await next(request, context) }
     }
 }
 
-/// Token buckets per client address (public) and per account, on the lookup endpoint.
+/// Limits per client address (public) and per account on the endpoints that take guesses:
+/// lookups, registrations (case codes) and acknowledgements (PINs).
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = VigilRequestContext
     let limiter: RateLimiter
+    static let limitedPaths: Set<String> = ["/api/v1/lookup", "/api/v1/registrations", "/api/v1/acknowledgements"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post, request.uri.path == "/api/v1/lookup" else { return try await next(request, context) }
+        guard request.method == .post, Self.limitedPaths.contains(request.uri.path) else { return try await next(request, context) }
         let key: RateLimiter.Key = context.requester.accountID.map { .account($0) } ?? .client(context.clientKey)
         if case .limited(let retryAfter) = await limiter.take(key) {
             throw Problem.tooManyRequests(retryAfter: retryAfter)

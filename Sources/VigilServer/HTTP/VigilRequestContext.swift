@@ -2,12 +2,14 @@ import Hummingbird
 import Logging
 import NIOCore
 import VigilCore
+import VigilStore
 
 /// The per-request context: Hummingbird's core storage, the client's address and the resolved requester.
 public struct VigilRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     public var requester: Requester = .anonymous
+    public var registration: Registration?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -25,6 +27,8 @@ public struct VigilRequestContext: RequestContext, RemoteAddressRequestContext {
 public struct RequestScope: Sendable {
     public var requester: Requester
     public var client: String
+    /// Set when the bearer token is a victim's registration token.
+    public var registration: Registration?
 
     @TaskLocal public static var current = RequestScope(requester: .anonymous, client: "unknown")
 }

@@ -84,6 +84,28 @@ public struct LookupService: Sendable {
         return Answer(disclosure: decision.disclosure, facility: facility, source: chosen?.source)
     }
 
+    /// The status of the one person a victim's registration follows, through the same policy.
+    public func lookup(personID: Int64, registrationID: Int64, requester: Requester) async throws -> Answer {
+        let now = clock()
+        let chosen = try await store.records(personID: personID).first
+        let candidate = chosen.map { PolicyCandidate(record: $0.record, source: $0.source, asOf: $0.updatedAt) }
+        let decision = DisclosurePolicy.decide(candidate, for: requester, today: now.utcDate)
+        var facility: Facility?
+        if case .match(let custody) = decision.disclosure, let code = custody.facilityCode {
+            facility = try await store.facility(code: code) ?? Facility(code: code, name: code)
+        }
+        var fields = [
+            "tier": requester.tier.name, "rule": decision.rule.rawValue, "answer": Self.answerName(decision.disclosure),
+            "registration": String(registrationID),
+        ]
+        if let chosen { fields["record"] = String(chosen.recordID) }
+        _ = try await store.appendAudit([AuditEntry(kind: .lookup, recordedAt: now, fields: fields)])
+        if let alert = decision.alert {
+            try await store.raiseAlert(kind: alert.rawValue, details: fields, at: now)
+        }
+        return Answer(disclosure: decision.disclosure, facility: facility, source: chosen?.source)
+    }
+
     /// A keyed token for a client address: stable, so repeated attempts can be linked, but not the address.
     public func clientToken(_ client: String) -> String { index.token(client, purpose: .client).hexString }
 
@@ -102,6 +124,7 @@ public struct LookupService: Sendable {
 /// What the lookup needs from a store.
 public protocol LookupStore: Sendable {
     func records(aNumber: ANumber) async throws -> [StoredCustodyRecord]
+    func records(personID: Int64) async throws -> [StoredCustodyRecord]
     func facility(code: String) async throws -> Facility?
     /// The decryption work of one record, for an answer that found none.
     func decoyDecrypt() throws

@@ -19,6 +19,8 @@ struct CustodyBatchWriter {
     let batchID: Int64
     let source: String
     let store: SQLiteStore
+    /// Wall-clock time the batch was applied: notices become due at once.
+    let enqueuedAt = Date().timeIntervalSince1970
 
     func apply(_ record: CustodyRecord, receivedAt: Timestamp) throws -> Outcome {
         let fingerprint = store.index.token(canonicalForm(record), purpose: .rowFingerprint)
@@ -75,13 +77,35 @@ struct CustodyBatchWriter {
             INSERT INTO custody_event (record_id, person_id, batch_id, kind, occurred_at, release_reason, from_facility, to_facility)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        let followers = events.isEmpty ? [] : try Row.fetchAll(
+            try db.cachedStatement(sql: "SELECT id, channel FROM registration WHERE person_id = ? AND status = 'active'"),
+            arguments: [personID])
         for event in events {
             try insertEvent.execute(arguments: [
                 recordID, personID, batchID, event.kind.rawValue, event.occurredAt.secondsSinceEpoch,
                 event.releaseReason?.rawValue, event.fromFacility, event.toFacility,
             ])
+            let eventID = db.lastInsertedRowID
+            for follower in followers {
+                try enqueue(event, eventID: eventID, registrationID: follower["id"], channel: follower["channel"])
+            }
         }
         return .applied(events)
+    }
+
+    /// Writes one notice per registration that follows the person, in the batch's transaction: an
+    /// event is never committed without its notices, nor a notice without its event.
+    /// Notices a person must acknowledge carry a PIN (sealed); webhooks are acknowledged by their 2xx.
+    private func enqueue(_ event: CustodyEvent, eventID: Int64, registrationID: Int64, channel: String) throws {
+        let needsPIN = NoticeText.acknowledgementRequired.contains(event.kind) && channel != NotificationChannel.webhook.rawValue
+        let pin = needsPIN ? store.cipher.seal(OneTimeSecret.pin(), field: NotificationField.pin) : nil
+        try db.cachedStatement(sql: """
+            INSERT INTO outbox (message_id, registration_id, event_id, kind, occurred_at, enqueued_at, next_attempt_at, pin_sealed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), registrationID, eventID,
+                event.kind.rawValue, event.occurredAt.secondsSinceEpoch, enqueuedAt, enqueuedAt, pin,
+            ])
     }
 
     private func storedState(_ row: Row) -> CustodyState {

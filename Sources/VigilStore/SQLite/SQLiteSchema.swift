@@ -86,6 +86,7 @@ enum SQLiteSchema {
         }
         registerAuditMigration(&migrator)
         registerAccessMigration(&migrator)
+        registerNotificationMigration(&migrator)
         return migrator
     }
 }

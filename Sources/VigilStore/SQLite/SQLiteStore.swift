@@ -138,6 +138,23 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Every custody record of one person, newest status first, decrypted (for a victim's own case).
+    public func records(personID: Int64) async throws -> [StoredCustodyRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.*, p.a_number_sealed, p.family_name_sealed, p.given_name_sealed,
+                           p.date_of_birth_sealed, p.country_of_birth
+                    FROM person p JOIN custody_record r ON r.person_id = p.id
+                    WHERE p.id = ?
+                    ORDER BY r.status_date DESC, r.id DESC
+                    """,
+                arguments: [personID]
+            ).map(decodeRecord)
+        }
+    }
+
     public func decoyDecrypt() throws {
         for (sealed, field) in decoy { _ = try cipher.open(sealed, field: field) }
     }

@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import VigilCore
+import VigilStore
+
+/// Delivers the outbox: claims due notices under a lease, sends each through its channel, and
+/// records what happened. Several workers (threads or processes) may run on one store: a lease
+/// keeps two of them from sending the same notice at once, and a worker killed mid-delivery only
+/// delays its notices until the lease runs out. Delivery is at least once; receivers deduplicate
+/// on the stable message id.
+public struct OutboxWorker: Service {
+    public struct Configuration: Sendable {
+        public var pollInterval: Duration
+        public var batchSize: Int
+        /// How long a claimed notice is reserved for this worker.
+        public var lease: Double
+        public var retry: RetrySchedule
+        /// How often a notice waiting for acknowledgement is repeated, and how many times.
+        public var repeatInterval: Double
+        public var maxRepeats: Int
+        /// The server's public base URL, for the status link in notices.
+        public var publicURL: String
+
+        public init(
+            pollInterval: Duration = .milliseconds(100), batchSize: Int = 128, lease: Double = 30,
+            retry: RetrySchedule = .standardWebhooks, repeatInterval: Double = 4 * 3600, maxRepeats: Int = 6,
+            publicURL: String = "http://127.0.0.1:8080"
+        ) {
+            self.pollInterval = pollInterval
+            self.batchSize = batchSize
+            self.lease = lease
+            self.retry = retry
+            self.repeatInterval = repeatInterval
+            self.maxRepeats = maxRepeats
+            self.publicURL = publicURL
+        }
+    }
+
+    let store: any NotificationStore
+    let channels: [NotificationChannel: any DeliveryChannel]
+    let configuration: Configuration
+    let logger: Logger
+
+    public init(
+        store: any NotificationStore, channels: [NotificationChannel: any DeliveryChannel], configuration: Configuration,
+        logger: Logger
+    ) {
+        self.store = store
+        self.channels = channels
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let sent: Int
+                do {
+                    sent = try await deliverDue()
+                } catch {
+                    logger.error("outbox pass failed", metadata: ["error.type": "\(type(of: error))"])
+                    sent = 0
+                }
+                if sent == 0 { try? await Task.sleep(for: configuration.pollInterval) }
+            }
+        }
+    }
+
+    /// One pass: claim what is due and deliver it. Returns how many notices were attempted.
+    @discardableResult
+    public func deliverDue(now: Double = Date().timeIntervalSince1970) async throws -> Int {
+        let messages = try await store.claimDueMessages(now: now, limit: configuration.batchSize, lease: configuration.lease)
+        guard !messages.isEmpty else { return 0 }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for message in messages {
+                group.addTask { try await deliver(message) }
+            }
+            try await group.waitForAll()
+        }
+        return messages.count
+    }
+
+    private func deliver(_ message: OutboxMessage) async throws {
+        let statusURL = configuration.publicURL + "/api/v1/registrations/me"
+        let notice = NoticeText.make(kind: message.kind, language: message.registration.language, pin: message.pin, statusURL: statusURL)
+        let payload = Self.payload(message, statusURL: statusURL)
+        let outcome: DeliveryOutcome
+        if let channel = channels[message.registration.channel] {
+            outcome = await channel.deliver(message, notice: notice, payload: payload)
+        } else {
+            outcome = .failed(reason: "no \(message.registration.channel.rawValue) channel is configured")
+        }
+        let now = Date().timeIntervalSince1970
+        switch outcome {
+        case .delivered:
+            let repeats = message.pin != nil && message.repeats < configuration.maxRepeats
+            try await store.markDelivered(id: message.id, at: now, repeatAt: repeats ? now + configuration.repeatInterval : nil)
+        case .retry(let reason, let retryAfter):
+            var random = SystemRandomNumberGenerator()
+            if let delay = configuration.retry.delay(afterFailedAttempts: message.attempt, retryAfter: retryAfter, using: &random) {
+                try await store.scheduleRetry(id: message.id, at: now + delay, reason: reason)
+            } else {
+                try await store.deadLetter(id: message.id, at: now, reason: "retries exhausted: \(reason)")
+                logger.warning("notice dead-lettered", metadata: ["outbox": "\(message.id)", "reason": "\(reason)"])
+            }
+        case .gone:
+            try await store.disableRegistration(id: message.registration.id, reason: "endpoint answered 410 Gone")
+            logger.notice("registration disabled", metadata: ["registration": "\(message.registration.id)"])
+        case .failed(let reason):
+            try await store.deadLetter(id: message.id, at: now, reason: reason)
+            logger.warning("notice dead-lettered", metadata: ["outbox": "\(message.id)", "reason": "\(reason)"])
+        }
+    }
+
+    /// The webhook body, in Standard Webhooks' `{type, timestamp, data}` shape, with no personal data.
+    static func payload(_ message: OutboxMessage, statusURL: String) -> Data {
+        let object: [String: Any] = [
+            "type": "custody.\(message.kind.rawValue)",
+            "timestamp": message.occurredAt.description,
+            "data": [
+                "message_id": message.messageID,
+                "registration": "reg_\(message.registration.id)",
+                "event": message.kind.rawValue,
+                "occurred_at": message.occurredAt.description,
+                "status_url": statusURL,
+            ],
+        ]
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+}

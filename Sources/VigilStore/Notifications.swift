@@ -1,0 +1,73 @@
+import VigilCore
+
+/// How a victim is told: a signed webhook, an email or SMS through a provider, or a local file (demo).
+public enum NotificationChannel: String, CaseIterable, Sendable, Codable {
+    case webhook, email, sms, file
+}
+
+/// A registration, decrypted for the worker or for its owner.
+public struct Registration: Sendable, Equatable {
+    public var id: Int64
+    public var personID: Int64
+    public var channel: NotificationChannel
+    /// A URL, an email address, a phone number or a folder: personal data, sealed at rest.
+    public var address: String
+    public var language: NoticeLanguage
+    public var status: String
+}
+
+/// One notice waiting in the outbox, with everything a channel needs to send it.
+public struct OutboxMessage: Sendable, Equatable {
+    public var id: Int64
+    /// Stable across retries and restarts: receivers deduplicate on it.
+    public var messageID: String
+    public var registration: Registration
+    /// The `whsec_` secret, for webhooks.
+    public var webhookSecret: String?
+    public var kind: CustodyEventKind
+    public var occurredAt: Timestamp
+    /// When the event was written to the outbox, for event-to-delivery latency.
+    public var enqueuedAt: Double
+    /// Attempts so far, this one included.
+    public var attempt: Int
+    /// The acknowledgement PIN, when this notice asks for one.
+    public var pin: String?
+    public var repeats: Int
+}
+
+public enum RegistrationOutcome: Sendable, Equatable {
+    case registered(id: Int64)
+    /// The code is unknown, already used or expired: the caller learns nothing more.
+    case invalidCode
+}
+
+/// Case codes, registrations and the outbox.
+public protocol NotificationStore: Sendable {
+    /// Issues a one-time case code for a record of `source`. `nil` when the source has no such record.
+    func issueCase(source: String, sourceRecordID: String, codeHash: String, expiresAt: Timestamp, at: Timestamp) async throws -> Int64?
+
+    /// Uses a case code once to register a channel. Contact details and the webhook secret are sealed.
+    func register(
+        codeHash: String, channel: NotificationChannel, address: String, language: NoticeLanguage, tokenHash: String,
+        webhookSecret: String?, at: Timestamp
+    ) async throws -> RegistrationOutcome
+
+    func registration(tokenHash: String) async throws -> Registration?
+    func cancelRegistration(id: Int64, at: Timestamp) async throws
+
+    /// Leases up to `limit` due messages for `lease` seconds. A worker that dies mid-delivery loses its
+    /// lease and the message is claimed again: at-least-once delivery.
+    func claimDueMessages(now: Double, limit: Int, lease: Double) async throws -> [OutboxMessage]
+    /// `repeatAt` schedules the next reminder of a notice that waits for acknowledgement.
+    func markDelivered(id: Int64, at: Double, repeatAt: Double?) async throws
+    func scheduleRetry(id: Int64, at: Double, reason: String) async throws
+    func deadLetter(id: Int64, at: Double, reason: String) async throws
+    /// The endpoint said it is gone (410): stop sending to it.
+    func disableRegistration(id: Int64, reason: String) async throws
+    /// Checks a PIN for a message; a right PIN stops the reminders.
+    func acknowledge(messageID: String, pin: String, at: Timestamp) async throws -> Bool
+    /// Outbox rows by status (`pending`, `delivered`, `acknowledged`, `dead`).
+    func outboxCounts() async throws -> [String: Int]
+    /// Delivery latencies (seconds from enqueue to first delivery) of delivered messages.
+    func deliveryLatencies() async throws -> [Double]
+}
