@@ -19,6 +19,8 @@ public final class WebhookReceiver: @unchecked Sendable {
     private var secrets: [String]
     public var failuresBeforeSuccess = 0
     public var status: HTTPResponse.Status = .noContent
+    /// A pause before answering, to make a delivery run long enough to interrupt.
+    public var delay: Duration = .zero
     public private(set) var port = 0
     private var task: Task<Void, Error>?
 
@@ -39,6 +41,7 @@ public final class WebhookReceiver: @unchecked Sendable {
         router.post("/hooks") { request, _ -> Response in
             var request = request
             let body = Data(buffer: try await request.collectBody(upTo: 1 << 20))
+            if self.delay > .zero { try await Task.sleep(for: self.delay) }
             return self.handle(headers: request.headers, body: body)
         }
         let ready = AsyncStream<Int>.makeStream()

@@ -11,6 +11,7 @@ struct NotifyOptions: ParsableArguments {
     var retrySchedule: String?
     @Option(help: "Seconds a worker holds a claimed notice; after a crash it is sent again once this passes.")
     var leaseSeconds: Double = 30
+    @Option(help: "Notices claimed per pass (and delivered concurrently).") var batchSize = 128
     @Option(help: "Seconds between reminders of a notice that waits for acknowledgement.")
     var repeatSeconds: Double = 4 * 3600
     @Option(help: "The public base URL put in notices (status link).") var publicURL: String?
@@ -37,7 +38,7 @@ struct NotifyOptions: ParsableArguments {
         return OutboxWorker(
             store: store, channels: channels,
             configuration: .init(
-                lease: leaseSeconds, retry: retrySchedule.flatMap(RetrySchedule.init(parsing:)) ?? .standardWebhooks,
+                batchSize: batchSize, lease: leaseSeconds, retry: retrySchedule.flatMap(RetrySchedule.init(parsing:)) ?? .standardWebhooks,
                 repeatInterval: repeatSeconds, publicURL: publicURL ?? defaultURL),
             logger: logger)
     }

@@ -24,6 +24,21 @@ struct VigilProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }()
 
+    /// Starts the executable and returns at once; output goes to files in `directory`.
+    static func spawn(_ arguments: [String], in directory: URL, log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let file = directory.appendingPathComponent(log)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: file)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
     @discardableResult
     static func run(_ arguments: [String], in directory: URL) throws -> Result {
         let process = Process()

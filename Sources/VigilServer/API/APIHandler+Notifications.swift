@@ -28,7 +28,9 @@ extension APIHandler {
     func register(_ input: Operations.Register.Input) async throws -> Operations.Register.Output {
         guard case .json(let body) = input.body else { throw Problem.badRequest("Send a JSON body.") }
         let channel = NotificationChannel(rawValue: body.channel.rawValue) ?? .email
-        if let problem = RegistrationAddress.problem(body.address, channel: channel) { throw Problem.badRequest(problem) }
+        if let problem = RegistrationAddress.problem(body.address, channel: channel) {
+            throw Problem(.badRequest, type: "urn:vigil:problem:invalid-address", title: "The address does not suit the channel", detail: problem)
+        }
         let token = RegistrationToken.generate()
         let secret = channel == .webhook ? WebhookSecret.generate().encoded : nil
         let outcome = try await notifications.register(
