@@ -16,8 +16,13 @@ public struct ServerConfiguration: Sendable {
     public var limits: RateLimiter.Limits
     /// How often the audit log's head is signed while the server runs.
     public var checkpointInterval: Duration
+    public var retention: RetentionPolicy
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, limits: RateLimiter.Limits = .init(), checkpointInterval: Duration = .seconds(10)) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, limits: RateLimiter.Limits = .init(),
+        checkpointInterval: Duration = .seconds(10), retention: RetentionPolicy = .init()
+    ) {
+        self.retention = retention
         self.host = host
         self.port = port
         self.limits = limits
@@ -26,7 +31,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Everything the server needs from a store.
-public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore & NotificationStore
+public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore & NotificationStore & RetentionStore
 
 /// Builds the Vigil HTTP application: the OpenAPI operations behind problem, body-limit,
 /// authentication and rate-limit middleware, plus `/openapi.yaml` and `/metrics`.
@@ -43,6 +48,7 @@ public enum VigilServer {
             logger: logger
         )
         app.addServices(services)
+        app.addServices(PurgeService(store: store, policy: configuration.retention, clock: clock, logger: logger))
         app.addServices(CheckpointService(store: store, keyring: keyring, interval: configuration.checkpointInterval, clock: clock, logger: logger))
         return app
     }

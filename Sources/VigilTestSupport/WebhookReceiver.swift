@@ -15,6 +15,7 @@ public final class WebhookReceiver: @unchecked Sendable {
 
     private let lock = NSLock()
     private var deliveries: [Delivery] = []
+    private var messages: [[String: String]] = []
     private var attemptsByID: [String: Int] = [:]
     private var secrets: [String]
     public var failuresBeforeSuccess = 0
@@ -30,6 +31,8 @@ public final class WebhookReceiver: @unchecked Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)/hooks" }
     public var received: [Delivery] { lock.withLock { deliveries } }
+    /// Bodies posted to `/messages`, the email/SMS provider API.
+    public var providerMessages: [[String: String]] { lock.withLock { messages } }
     public var distinctIDs: Set<String> { lock.withLock { Set(deliveries.map(\.id)) } }
     public func attempts(_ id: String) -> Int { lock.withLock { attemptsByID[id, default: 0] } }
     /// Every request received, accepted or not.
@@ -43,6 +46,13 @@ public final class WebhookReceiver: @unchecked Sendable {
             let body = Data(buffer: try await request.collectBody(upTo: 1 << 20))
             if self.delay > .zero { try await Task.sleep(for: self.delay) }
             return self.handle(headers: request.headers, body: body)
+        }
+        router.post("/messages") { request, _ -> Response in
+            var request = request
+            let body = Data(buffer: try await request.collectBody(upTo: 1 << 20))
+            let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: String] ?? [:]
+            self.lock.withLock { self.messages.append(object) }
+            return Response(status: .accepted)
         }
         let ready = AsyncStream<Int>.makeStream()
         let app = Application(

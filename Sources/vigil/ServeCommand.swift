@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import VigilCore
 import VigilCrypto
 import VigilServer
 
@@ -33,12 +34,15 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Lookups allowed per account per minute.") var accountLookupsPerMinute = 600
     @Option(help: "Public misses from one client, within 10 minutes, that raise an enumeration alert.")
     var missesBeforeAlert = 10
+    @Option(help: "Days a record stays after release, removal or death before the daily purge erases it.")
+    var retentionDays = 60
 
     var configuration: ServerConfiguration {
         ServerConfiguration(
             host: host, port: port,
             limits: .init(publicPerMinute: publicLookupsPerMinute, accountPerMinute: accountLookupsPerMinute,
-                          missesBeforeAlert: missesBeforeAlert)
+                          missesBeforeAlert: missesBeforeAlert),
+            retention: RetentionPolicy(days: retentionDays)
         )
     }
 }

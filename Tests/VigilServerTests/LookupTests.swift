@@ -164,3 +164,18 @@ import VigilCore
         }
     }
 }
+
+@Suite struct PurgedLookupTests {
+    @Test func aPurgedRecordAnswersExactlyLikeAnAbsentOne() async throws {
+        let fixture = try await ServerFixture()
+        let app = Application(router: try fixture.router())
+        try await app.test(.router) { client in
+            let absent = try await client.lookup("A999999999", "HN").fingerprint
+            #expect(try await client.lookup(fixture.aNumber(.released), "HN").json["result"] as? String == "match")
+            // The fixture's release was 30 days ago: a 20-day policy makes it due.
+            let summary = try await fixture.store.purge(policy: RetentionPolicy(days: 20), now: fixture.now)
+            #expect(summary.records == 1)
+            #expect(try await client.lookup(fixture.aNumber(.released), "HN").fingerprint == absent)
+        }
+    }
+}

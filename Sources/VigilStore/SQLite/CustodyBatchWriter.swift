@@ -26,7 +26,7 @@ struct CustodyBatchWriter {
         let fingerprint = store.index.token(canonicalForm(record), purpose: .rowFingerprint)
         let current = try Row.fetchOne(
             try db.cachedStatement(sql: """
-                SELECT id, person_id, fingerprint, status, status_date, booking_date, facility_code, release_reason
+                SELECT id, person_id, fingerprint, status, status_date, booking_date, facility_code, release_reason, purged_at
                 FROM custody_record WHERE source = ? AND source_record_id = ?
                 """),
             arguments: [source, record.sourceRecordID]
@@ -34,6 +34,11 @@ struct CustodyBatchWriter {
         let events: [CustodyEvent]
         if let current {
             if (current["fingerprint"] as Data) == fingerprint { return .unchanged }
+            // A purged record comes back only with a new booking; an old row replayed must not revive the person.
+            if (current["purged_at"] as Int64?) != nil,
+               !(record.custody.status == .inCustody && record.custody.bookingDate > storedState(current).bookingDate) {
+                return .unchanged
+            }
             if try Bool.fetchOne(
                 try db.cachedStatement(sql: "SELECT 1 FROM record_revision WHERE fingerprint = ?"), arguments: [fingerprint]
             ) == true {
@@ -55,7 +60,8 @@ struct CustodyBatchWriter {
             personID = try resolvePerson(record, existing: current["person_id"])
             try db.cachedStatement(sql: """
                 UPDATE custody_record SET person_id = ?, fingerprint = ?, booking_date = ?, status = ?, status_date = ?,
-                    facility_code = ?, release_reason = ?, criminal_history = ?, protections = ?, batch_id = ?, updated_at = ?
+                    facility_code = ?, release_reason = ?, criminal_history = ?, protections = ?, batch_id = ?, updated_at = ?,
+                    purged_at = NULL
                 WHERE id = ?
                 """).execute(arguments: recordArguments(record, personID: personID, fingerprint: fingerprint, receivedAt: receivedAt) + [recordID])
         } else {

@@ -87,6 +87,7 @@ enum SQLiteSchema {
         registerAuditMigration(&migrator)
         registerAccessMigration(&migrator)
         registerNotificationMigration(&migrator)
+        registerRetentionMigration(&migrator)
         return migrator
     }
 }

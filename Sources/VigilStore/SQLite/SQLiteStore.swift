@@ -125,7 +125,7 @@ public final class SQLiteStore: Store {
                     SELECT r.*, p.a_number_sealed, p.family_name_sealed, p.given_name_sealed,
                            p.date_of_birth_sealed, p.country_of_birth
                     FROM person p JOIN custody_record r ON r.person_id = p.id
-                    WHERE p.a_number_index = ?
+                    WHERE p.a_number_index = ? AND r.purged_at IS NULL
                     ORDER BY r.status_date DESC, r.id DESC
                     """,
                 arguments: [token]
@@ -147,7 +147,7 @@ public final class SQLiteStore: Store {
                     SELECT r.*, p.a_number_sealed, p.family_name_sealed, p.given_name_sealed,
                            p.date_of_birth_sealed, p.country_of_birth
                     FROM person p JOIN custody_record r ON r.person_id = p.id
-                    WHERE p.id = ?
+                    WHERE p.id = ? AND r.purged_at IS NULL
                     ORDER BY r.status_date DESC, r.id DESC
                     """,
                 arguments: [personID]

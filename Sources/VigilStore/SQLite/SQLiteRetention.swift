@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import VigilCore
+
+extension SQLiteSchema {
+    static func registerRetentionMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v6: retention") { db in
+            try db.execute(sql: "ALTER TABLE custody_record ADD COLUMN purged_at INTEGER")
+        }
+    }
+}
+
+extension SQLiteStore: RetentionStore {
+    /// A purged record keeps its custody facts without identity (status, dates, facility: what the
+    /// statistics count) and its keyed fingerprint, so that a replayed old feed row is recognised as
+    /// already seen instead of bringing the person back. The person's sealed name, A-number and date
+    /// of birth and both blind indexes are erased once none of their records is left.
+    public func purge(policy: RetentionPolicy, now: Timestamp) async throws -> PurgeSummary {
+        let cutoff = policy.cutoff(now: now).secondsSinceEpoch
+        let ended = RetentionPolicy.endedStatuses.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        return try await pool.write { db in
+            try db.execute(sql: """
+                CREATE TEMP TABLE IF NOT EXISTS purging (id INTEGER PRIMARY KEY, person_id INTEGER);
+                DELETE FROM purging;
+                """)
+            try db.execute(sql: """
+                INSERT INTO purging (id, person_id)
+                SELECT id, person_id FROM custody_record
+                WHERE purged_at IS NULL AND status IN (\(ended)) AND status_date < ?
+                """, arguments: [cutoff])
+            let records = db.changesCount
+            try db.execute(sql: "UPDATE custody_record SET purged_at = ? WHERE id IN (SELECT id FROM purging)", arguments: [now.secondsSinceEpoch])
+            // People none of whose records remain.
+            let people = try Int64.fetchAll(db, sql: """
+                SELECT DISTINCT person_id FROM purging p
+                WHERE NOT EXISTS (SELECT 1 FROM custody_record r WHERE r.person_id = p.person_id AND r.purged_at IS NULL)
+                """)
+            var expired = 0
+            for person in people {
+                try db.execute(sql: """
+                    UPDATE person SET a_number_index = NULL, a_number_sealed = NULL, name_index = X'', family_name_sealed = X'',
+                        given_name_sealed = X'', date_of_birth_sealed = NULL
+                    WHERE id = ?
+                    """, arguments: [person])
+                try db.execute(sql: "UPDATE registration SET status = 'expired', status_reason = 'record purged' WHERE person_id = ? AND status = 'active'",
+                               arguments: [person])
+                expired += db.changesCount
+                try db.execute(sql: """
+                    UPDATE outbox SET status = 'cancelled', lease_until = NULL
+                    WHERE status = 'pending' AND registration_id IN (SELECT id FROM registration WHERE person_id = ?)
+                    """, arguments: [person])
+                try db.execute(sql: "UPDATE case_code SET expires_at = 0 WHERE person_id = ? AND used_at IS NULL", arguments: [person])
+            }
+            let summary = PurgeSummary(records: records, people: people.count, registrationsExpired: expired)
+            _ = try Self.appendAudit(db, [AuditEntry(kind: .account, recordedAt: now, fields: [
+                "action": "purge", "retention_days": String(policy.days), "records": String(records),
+                "people": String(people.count), "registrations_expired": String(expired),
+            ])])
+            return summary
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import Testing
+import VigilCore
+import VigilCrypto
+@testable import VigilStore
+
+@Suite struct RetentionTests {
+    let now = ts("2026-11-25T12:00:00Z")
+
+    @Test func aRecordReleased61DaysAgoIsErasedAndOneReleased59DaysAgoStays() async throws {
+        let db = try TemporaryStore()
+        let old = record("R1", aNumber: "A912340001", family: "Oldrelvan", status: .released, at: "2026-09-25T10:00:00Z",
+                         booked: "2026-09-01", facility: nil, reason: .bond)
+        let recent = record("R2", aNumber: "A912340002", status: .released, at: "2026-09-27T10:00:00Z",
+                            booked: "2026-09-01", facility: nil, reason: .parole)
+        _ = try await db.store.apply([old, recent])
+        let summary = try await db.store.purge(policy: RetentionPolicy(days: 60), now: now)
+        #expect(summary == PurgeSummary(records: 1, people: 1, registrationsExpired: 0))
+        #expect(try await db.store.records(aNumber: try ANumber(parsing: "A912340001")).isEmpty)
+        #expect(try await db.store.records(aNumber: try ANumber(parsing: "A912340002")).count == 1)
+        // Purging again finds nothing new.
+        #expect(try await db.store.purge(policy: RetentionPolicy(days: 60), now: now).records == 0)
+        // The erased person's sealed values are gone from the live tables.
+        let left = try await db.store.pool.read { d in
+            try Row.fetchOne(d, sql: "SELECT a_number_sealed, length(family_name_sealed) AS n FROM person p JOIN custody_record r ON r.person_id = p.id WHERE r.source_record_id = 'R1'")
+                .map { row in (sealed: row["a_number_sealed"] as Data?, length: row["n"] as Int?) }
+        }
+        #expect(left?.sealed == nil)
+        #expect(left?.length == 0)
+    }
+
+    @Test func aReplayedOldRowDoesNotReviveAPurgedPersonButANewBookingDoes() async throws {
+        let db = try TemporaryStore()
+        let released = record("R1", status: .released, at: "2026-08-01T10:00:00Z", booked: "2026-07-01", facility: nil, reason: .bond)
+        _ = try await db.store.apply([released])
+        _ = try await db.store.purge(policy: RetentionPolicy(days: 60), now: now)
+        let (replay, _) = try await db.store.apply([released])
+        #expect(replay.unchanged == 1)
+        #expect(try await db.store.records(aNumber: try ANumber(parsing: "A912345678")).isEmpty)
+
+        let rebooked = record("R1", at: "2026-11-20T10:00:00Z", booked: "2026-11-20")
+        let (again, _) = try await db.store.apply([rebooked])
+        #expect(again.eventsByKind == ["booked": 1])
+        #expect(try await db.store.records(aNumber: try ANumber(parsing: "A912345678")).first?.record.name.family == "Quenadril")
+    }
+
+    @Test func registrationsFollowingAPurgedPersonExpire() async throws {
+        let db = try TemporaryStore()
+        _ = try await db.store.apply([record("R1", status: .released, at: "2026-08-01T10:00:00Z", booked: "2026-07-01", facility: nil, reason: .bond)])
+        _ = try await db.store.issueCase(source: "TXA", sourceRecordID: "R1", codeHash: "c", expiresAt: ts("2027-01-01T00:00:00Z"), at: now)
+        _ = try await db.store.register(codeHash: "c", channel: .email, address: "v@example.org", language: .en,
+                                        tokenHash: "t", webhookSecret: nil, at: now)
+        let summary = try await db.store.purge(policy: RetentionPolicy(days: 60), now: now)
+        #expect(summary.registrationsExpired == 1)
+        #expect(try await db.store.registration(tokenHash: "t")?.status == "expired")
+    }
+}
