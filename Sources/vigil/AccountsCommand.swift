@@ -27,23 +27,28 @@ struct AccountsCommand: AsyncParsableCommand {
 
         @Option(help: "agency, advocate or oversight.") var role: Role
         @Option(help: "The organisation's name (not a person's).") var name: String
-        @Option(help: "For an agency: the feed source it owns (its records are visible to it in full).") var source: String?
+        @Option(help: "For an agency: the feed source it owns (its records are visible to it in full); default: --name.")
+        var source: String?
         @OptionGroup var store: StoreOptions
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
-            if role == .agency && source == nil { throw ValidationError("an agency account needs --source, the feed it owns") }
             if role != .agency && source != nil { throw ValidationError("--source is for agency accounts only") }
         }
 
+        /// An agency owns one feed source; without --source it is the source named like the agency
+        /// (`--name TXA` owns the records imported with `--source TXA`).
+        var ownedSource: String? { role == .agency ? (source ?? name) : nil }
+
         func run() async throws {
             let (opened, keyring) = try store.open()
-            let (account, token) = try await Self.create(in: opened, tier: role.tier, name: name, source: source)
+            let (account, token) = try await Self.create(in: opened, tier: role.tier, name: name, source: ownedSource)
             _ = try await opened.writeCheckpoint(keyring: keyring, at: Clock.now)
             if json {
                 try Terminal.printJSON(["id": String(account.id), "role": role.rawValue, "token": token])
             } else {
-                print("created \(role.rawValue) account \(account.id) (\(name)); its token, shown only now:\n\(token)")
+                let owns = ownedSource.map { ", owning source \($0)" } ?? ""
+                print("created \(role.rawValue) account \(account.id) (\(name)\(owns)); its token, shown only now:\n\(token)")
             }
         }
 

@@ -115,3 +115,16 @@ import Testing
         #expect(try work.vigil("keys", "rotate", "--keyring", "k.json").status == 0)
     }
 }
+
+@Suite struct AccountCommandTests {
+    @Test func anAgencyAccountOwnsTheSourceNamedLikeItUnlessToldOtherwise() throws {
+        let work = try WorkDirectory()
+        let plain = try work.vigil("accounts", "create", "--role", "agency", "--name", "TXA", "--json")
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect((try plain.json()["token"] as? String)?.hasPrefix("vgl_") == true)
+        let table = try work.vigil("accounts", "create", "--role", "agency", "--name", "Texas office", "--source", "TXA")
+        #expect(table.stdout.contains("owning source TXA"))
+        let refused = try work.vigil("accounts", "create", "--role", "oversight", "--name", "Privacy", "--source", "TXA")
+        #expect(refused.status != 0)
+    }
+}
