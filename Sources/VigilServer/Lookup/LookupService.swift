@@ -55,53 +55,43 @@ public struct LookupService: Sendable {
         // The person's own records: the country must match too. An agency sees its own record first.
         let matching = candidates.filter { $0.record.countryOfBirth == country }
         let chosen = matching.first { requester.tier == .agency && $0.source == requester.source } ?? matching.first
-        let candidate = chosen.map {
-            PolicyCandidate(record: $0.record, source: $0.source, asOf: $0.updatedAt)
-        }
-        let decision = DisclosurePolicy.decide(candidate, for: requester, today: now.utcDate)
 
-        var facility: Facility?
-        if case .match(let custody) = decision.disclosure, let code = custody.facilityCode {
-            facility = try await store.facility(code: code) ?? Facility(code: code, name: code)
-        }
-
-        // Audit: who (tier, account), what (keyed subject token, record id), the rule and the answer.
-        var fields = [
-            "tier": requester.tier.name, "rule": decision.rule.rawValue, "answer": Self.answerName(decision.disclosure),
-            "client": clientToken(client),
-        ]
+        // Audit: who (tier, account, keyed client token), what (keyed subject token, record id).
+        var fields = ["client": clientToken(client)]
         if let account = requester.accountID { fields["account"] = String(account) }
         if let subject { fields["subject"] = subject.hexString }
-        if let chosen { fields["record"] = String(chosen.recordID) }
-        _ = try await store.appendAudit([AuditEntry(kind: .lookup, recordedAt: now, fields: fields)])
-
-        if let alert = decision.alert {
-            var details = fields
-            details["rule"] = decision.rule.rawValue
-            try await store.raiseAlert(kind: alert.rawValue, details: details, at: now)
-            logger.notice("alert raised", metadata: ["alert": "\(alert.rawValue)", "tier": "\(requester.tier.name)"])
-        }
-        return Answer(disclosure: decision.disclosure, facility: facility, source: chosen?.source)
+        return try await decide(chosen, for: requester, at: now, auditing: fields)
     }
 
     /// The status of the one person a victim's registration follows, through the same policy.
     public func lookup(personID: Int64, registrationID: Int64, requester: Requester) async throws -> Answer {
-        let now = clock()
         let chosen = try await store.records(personID: personID).first
+        return try await decide(chosen, for: requester, at: clock(), auditing: ["registration": String(registrationID)])
+    }
+
+    /// The common end of every lookup: the policy decides, the facility is looked up for a match,
+    /// the decision is audited with the rule that made it, and an alert goes to oversight when due.
+    private func decide(
+        _ chosen: StoredCustodyRecord?, for requester: Requester, at now: Timestamp, auditing context: [String: String]
+    ) async throws -> Answer {
         let candidate = chosen.map { PolicyCandidate(record: $0.record, source: $0.source, asOf: $0.updatedAt) }
         let decision = DisclosurePolicy.decide(candidate, for: requester, today: now.utcDate)
+
         var facility: Facility?
         if case .match(let custody) = decision.disclosure, let code = custody.facilityCode {
             facility = try await store.facility(code: code) ?? Facility(code: code, name: code)
         }
-        var fields = [
-            "tier": requester.tier.name, "rule": decision.rule.rawValue, "answer": Self.answerName(decision.disclosure),
-            "registration": String(registrationID),
-        ]
+
+        var fields = context
+        fields["tier"] = requester.tier.name
+        fields["rule"] = decision.rule.rawValue
+        fields["answer"] = Self.answerName(decision.disclosure)
         if let chosen { fields["record"] = String(chosen.recordID) }
         _ = try await store.appendAudit([AuditEntry(kind: .lookup, recordedAt: now, fields: fields)])
+
         if let alert = decision.alert {
             try await store.raiseAlert(kind: alert.rawValue, details: fields, at: now)
+            logger.notice("alert raised", metadata: ["alert": "\(alert.rawValue)", "tier": "\(requester.tier.name)"])
         }
         return Answer(disclosure: decision.disclosure, facility: facility, source: chosen?.source)
     }

@@ -36,7 +36,7 @@ struct CustodyBatchWriter {
             if (current["fingerprint"] as Data) == fingerprint { return .unchanged }
             // A purged record comes back only with a new booking; an old row replayed must not revive the person.
             if (current["purged_at"] as Int64?) != nil,
-               !(record.custody.status == .inCustody && record.custody.bookingDate > storedState(current).bookingDate) {
+               !(record.custody.status == .inCustody && record.custody.bookingDate > SQLiteStore.custodyState(current).bookingDate) {
                 return .unchanged
             }
             if try Bool.fetchOne(
@@ -45,7 +45,7 @@ struct CustodyBatchWriter {
                 return .unchanged  // this exact row was applied by an earlier batch and has since been superseded
             }
             do {
-                events = try CustodyTransition.derive(from: storedState(current), to: record.custody)
+                events = try CustodyTransition.derive(from: SQLiteStore.custodyState(current), to: record.custody)
             } catch {
                 return .refused(error)
             }
@@ -112,16 +112,6 @@ struct CustodyBatchWriter {
                 "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), registrationID, eventID,
                 event.kind.rawValue, event.occurredAt.secondsSinceEpoch, enqueuedAt, enqueuedAt, pin,
             ])
-    }
-
-    private func storedState(_ row: Row) -> CustodyState {
-        CustodyState(
-            status: CustodyStatus(rawValue: row["status"]) ?? .inCustody,
-            statusDate: Timestamp(secondsSinceEpoch: row["status_date"]),
-            bookingDate: CalendarDate(iso: row["booking_date"] as String) ?? CalendarDate(dayNumber: 0),
-            facilityCode: row["facility_code"],
-            releaseReason: (row["release_reason"] as String?).flatMap(ReleaseReason.init(rawValue:))
-        )
     }
 
     private func recordArguments(

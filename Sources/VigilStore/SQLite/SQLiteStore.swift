@@ -118,28 +118,17 @@ public final class SQLiteStore: Store {
 
     public func records(aNumber: ANumber) async throws -> [StoredCustodyRecord] {
         let token = index.token(aNumber.digits, purpose: .aNumber)
-        return try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT r.*, p.a_number_sealed, p.family_name_sealed, p.given_name_sealed,
-                           p.date_of_birth_sealed, p.country_of_birth
-                    FROM person p JOIN custody_record r ON r.person_id = p.id
-                    WHERE p.a_number_index = ? AND r.purged_at IS NULL
-                    ORDER BY r.status_date DESC, r.id DESC
-                    """,
-                arguments: [token]
-            )
-            return try rows.compactMap { row in
-                let stored = try decodeRecord(row)
-                // A 128-bit index collision is astronomically unlikely; checking costs one decryption.
-                return stored.record.aNumber == aNumber ? stored : nil
-            }
-        }
+        // A 128-bit index collision is astronomically unlikely; checking costs one decryption.
+        return try await records(where: "p.a_number_index = ?", token).filter { $0.record.aNumber == aNumber }
     }
 
     /// Every custody record of one person, newest status first, decrypted (for a victim's own case).
     public func records(personID: Int64) async throws -> [StoredCustodyRecord] {
+        try await records(where: "p.id = ?", personID)
+    }
+
+    /// Unpurged records with their person's sealed data, newest status first, decrypted.
+    private func records(where condition: String, _ argument: some DatabaseValueConvertible & Sendable) async throws -> [StoredCustodyRecord] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
@@ -147,11 +136,11 @@ public final class SQLiteStore: Store {
                     SELECT r.*, p.a_number_sealed, p.family_name_sealed, p.given_name_sealed,
                            p.date_of_birth_sealed, p.country_of_birth
                     FROM person p JOIN custody_record r ON r.person_id = p.id
-                    WHERE p.id = ? AND r.purged_at IS NULL
+                    WHERE \(condition) AND r.purged_at IS NULL
                     ORDER BY r.status_date DESC, r.id DESC
                     """,
-                arguments: [personID]
-            ).map(decodeRecord)
+                arguments: [argument]
+            ).map(self.decodeRecord)
         }
     }
 
@@ -254,15 +243,22 @@ public final class SQLiteStore: Store {
                 countryOfBirth: try CountryCode(parsing: row["country_of_birth"] as String),
                 criminalHistory: CriminalHistory(rawValue: row["criminal_history"]) ?? .unknown,
                 protections: protections,
-                custody: CustodyState(
-                    status: CustodyStatus(rawValue: row["status"]) ?? .inCustody,
-                    statusDate: Timestamp(secondsSinceEpoch: row["status_date"]),
-                    bookingDate: CalendarDate(iso: row["booking_date"] as String) ?? CalendarDate(dayNumber: 0),
-                    facilityCode: row["facility_code"],
-                    releaseReason: (row["release_reason"] as String?).flatMap(ReleaseReason.init(rawValue:))
-                )
+                custody: Self.custodyState(row)
             ),
             batchID: row["batch_id"], updatedAt: Timestamp(secondsSinceEpoch: row["updated_at"])
+        )
+    }
+}
+
+extension SQLiteStore {
+    /// The custody facts of a `custody_record` row.
+    static func custodyState(_ row: Row) -> CustodyState {
+        CustodyState(
+            status: CustodyStatus(rawValue: row["status"]) ?? .inCustody,
+            statusDate: Timestamp(secondsSinceEpoch: row["status_date"]),
+            bookingDate: CalendarDate(iso: row["booking_date"] as String) ?? CalendarDate(dayNumber: 0),
+            facilityCode: row["facility_code"],
+            releaseReason: (row["release_reason"] as String?).flatMap(ReleaseReason.init(rawValue:))
         )
     }
 }
