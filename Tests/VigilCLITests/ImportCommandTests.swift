@@ -96,14 +96,16 @@ import Testing
         }
         let feed = try work.read("data/feed.csv").split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         var checked = 0
-        for fields in feed.prefix(200) {
+        // Every row: facility names cannot spell a person's name and booking dates are stored as day
+        // numbers, so any hit would be a real leak, not a coincidence.
+        for fields in feed {
             let aNumberDigits = fields[1].filter(\.isNumber)
             for value in [fields[2], fields[3], fields[4]].map(String.init) + [aNumberDigits] where value.count >= 6 {
                 #expect(onDisk.range(of: Data(value.utf8)) == nil, "plaintext found in the database")
                 checked += 1
             }
         }
-        #expect(checked > 400)
+        #expect(checked > 1000)
     }
 
     @Test func keysInitRefusesToOverwriteAKeyring() throws {

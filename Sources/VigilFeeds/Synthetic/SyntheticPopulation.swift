@@ -40,12 +40,14 @@ public struct SyntheticPopulation: Sendable {
         (0..<facilityCount).map { i in
             var rng = SplitMix64(seed: seed &+ 0xFAC1_1117 &+ UInt64(i))
             let state = Self.states[i % Self.states.count]
-            let place = Self.capitalized(rng.syllables(2...3))
+            // Place words all contain h, w or y, letters the person-name syllables never use:
+            // no facility, street or city can spell a generated person's name.
+            let place = Self.placeWords[i % Self.placeWords.count]
             let kind = ["Processing Center", "Detention Facility", "County Jail", "Service Processing Center"][i % 4]
             return Facility(
                 code: Self.facilityCode(i), name: "\(place) \(kind)",
-                address: "\(100 + rng.int(in: 0...8899)) \(Self.capitalized(rng.syllables(2...2))) Road",
-                city: Self.capitalized(rng.syllables(2...3)), state: state,
+                address: "\(100 + rng.int(in: 0...8899)) \(Self.placeWords[rng.int(in: 0...(Self.placeWords.count - 1))]) Highway",
+                city: Self.placeWords[(i * 7 + 3) % Self.placeWords.count] + " City", state: state,
                 postalCode: String(10000 + rng.int(in: 0...89999)),
                 phone: "555-01\(String(format2: rng.int(in: 0...99)))",
                 visitingInfo: ["Daily 8:00–15:00, photo ID required", "Weekends 9:00–14:00 by appointment",
@@ -53,6 +55,11 @@ public struct SyntheticPopulation: Sendable {
             )
         }
     }
+
+    static let placeWords = [
+        "Ashworth", "Whitmore", "Northway", "Thornhill", "Hollybrook", "Westhaven", "Hawthorn", "Rydale",
+        "Highmoor", "Larkshaw", "Bywater", "Oakhurst", "Harwick", "Elmshade", "Foxhollow", "Greyhaven",
+    ]
 
     static func facilityCode(_ i: Int) -> String { "FAC" + String(format3: i + 1) }
 

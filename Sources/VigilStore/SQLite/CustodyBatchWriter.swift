@@ -119,7 +119,7 @@ struct CustodyBatchWriter {
     ) -> StatementArguments {
         let custody = record.custody
         return [
-            personID, fingerprint, custody.bookingDate.description, custody.status.rawValue,
+            personID, fingerprint, custody.bookingDate.dayNumber, custody.status.rawValue,
             custody.statusDate.secondsSinceEpoch, custody.facilityCode, custody.releaseReason?.rawValue,
             record.criminalHistory.rawValue, Protection.format(record.protections), batchID,
             receivedAt.secondsSinceEpoch,

@@ -51,7 +51,8 @@ enum SQLiteSchema {
                     source_record_id TEXT NOT NULL,
                     person_id INTEGER NOT NULL REFERENCES person(id),
                     fingerprint BLOB NOT NULL,
-                    booking_date TEXT NOT NULL,
+                    -- Days since 1970-01-01: no date of this table reads like a date of birth in the file.
+                    booking_date INTEGER NOT NULL,
                     status TEXT NOT NULL,
                     status_date INTEGER NOT NULL,
                     facility_code TEXT,

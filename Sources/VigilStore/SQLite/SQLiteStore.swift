@@ -256,7 +256,7 @@ extension SQLiteStore {
         CustodyState(
             status: CustodyStatus(rawValue: row["status"]) ?? .inCustody,
             statusDate: Timestamp(secondsSinceEpoch: row["status_date"]),
-            bookingDate: CalendarDate(iso: row["booking_date"] as String) ?? CalendarDate(dayNumber: 0),
+            bookingDate: CalendarDate(dayNumber: row["booking_date"]),
             facilityCode: row["facility_code"],
             releaseReason: (row["release_reason"] as String?).flatMap(ReleaseReason.init(rawValue:))
         )
