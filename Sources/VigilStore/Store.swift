@@ -82,6 +82,8 @@ public struct StoredCustodyRecord: Sendable, Equatable {
     public var record: CustodyRecord
     public var batchID: Int64
     public var updatedAt: Timestamp
+    /// Withheld pending review (a conflict between sources, or a dispute).
+    public var held: Bool = false
 }
 
 public struct StoreCounts: Sendable, Equatable, Codable {

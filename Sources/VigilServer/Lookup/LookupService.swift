@@ -74,7 +74,7 @@ public struct LookupService: Sendable {
     private func decide(
         _ chosen: StoredCustodyRecord?, for requester: Requester, at now: Timestamp, auditing context: [String: String]
     ) async throws -> Answer {
-        let candidate = chosen.map { PolicyCandidate(record: $0.record, source: $0.source, asOf: $0.updatedAt) }
+        let candidate = chosen.map { PolicyCandidate(record: $0.record, source: $0.source, asOf: $0.updatedAt, disputed: $0.held) }
         let decision = DisclosurePolicy.decide(candidate, for: requester, today: now.utcDate)
 
         var facility: Facility?

@@ -92,26 +92,59 @@ struct CustodyBatchWriter {
                 event.releaseReason?.rawValue, event.fromFacility, event.toFacility,
             ])
             let eventID = db.lastInsertedRowID
+            // One notice per registration that follows the person, in the batch's transaction: an event
+            // is never committed without its notices, nor a notice without its event.
             for follower in followers {
-                try enqueue(event, eventID: eventID, registrationID: follower["id"], channel: follower["channel"])
+                try SQLiteStore.enqueueNotice(
+                    db, cipher: store.cipher, kind: event.kind, eventID: eventID, occurredAt: event.occurredAt,
+                    registrationID: follower["id"], channel: follower["channel"], enqueuedAt: enqueuedAt)
             }
         }
+        try checkAgainstOtherRecords(of: personID, recordID: recordID, record.custody, receivedAt: receivedAt)
+        if current == nil, record.aNumber == nil { try proposeIdentityLinks(for: record, personID: personID, recordID: recordID, at: receivedAt) }
         return .applied(events)
     }
 
-    /// Writes one notice per registration that follows the person, in the batch's transaction: an
-    /// event is never committed without its notices, nor a notice without its event.
-    /// Notices a person must acknowledge carry a PIN (sealed); webhooks are acknowledged by their 2xx.
-    private func enqueue(_ event: CustodyEvent, eventID: Int64, registrationID: Int64, channel: String) throws {
-        let needsPIN = NoticeText.acknowledgementRequired.contains(event.kind) && channel != NotificationChannel.webhook.rawValue
-        let pin = needsPIN ? store.cipher.seal(OneTimeSecret.pin(), field: NotificationField.pin) : nil
-        try db.cachedStatement(sql: """
-            INSERT INTO outbox (message_id, registration_id, event_id, kind, occurred_at, enqueued_at, next_attempt_at, pin_sealed)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), registrationID, eventID,
-                event.kind.rawValue, event.occurredAt.secondsSinceEpoch, enqueuedAt, enqueuedAt, pin,
-            ])
+    /// Holds this record and any other record of the same person that contradicts it, and queues the
+    /// pair for a reviewer: neither is disclosed to the public until someone has looked.
+    private func checkAgainstOtherRecords(of personID: Int64, recordID: Int64, _ state: CustodyState, receivedAt: Timestamp) throws {
+        let others = try Row.fetchAll(
+            try db.cachedStatement(sql: """
+                SELECT id, status, status_date, booking_date, facility_code, release_reason FROM custody_record
+                WHERE person_id = ? AND id != ? AND purged_at IS NULL
+                """), arguments: [personID, recordID])
+        for other in others where CustodyConflict.between(state, SQLiteStore.custodyState(other)) {
+            let otherID: Int64 = other["id"]
+            try db.execute(sql: "UPDATE custody_record SET held = 1 WHERE id IN (?, ?)", arguments: [recordID, otherID])
+            try SQLiteStore.openReview(db, kind: .conflict, record: recordID, other: otherID, at: receivedAt)
+        }
+    }
+
+    /// A record without an A-number is never linked to anyone automatically. People with the same
+    /// date and country of birth (found by keyed token) are scored on their names, and a close match is
+    /// proposed to a reviewer.
+    private func proposeIdentityLinks(for record: CustodyRecord, personID: Int64, recordID: Int64, at time: Timestamp) throws {
+        guard let token = birthCountryToken(record) else { return }
+        let candidates = try Row.fetchAll(
+            try db.cachedStatement(sql: """
+                SELECT p.id, p.family_name_sealed, p.given_name_sealed, (SELECT min(r.id) FROM custody_record r WHERE r.person_id = p.id) AS record_id
+                FROM person p WHERE p.birth_country_index = ? AND p.id != ? LIMIT 50
+                """), arguments: [token, personID])
+        for candidate in candidates {
+            guard let other = candidate["record_id"] as Int64?,
+                  let family = try? store.cipher.open(candidate["family_name_sealed"], field: SealedField.familyName),
+                  let given = try? store.cipher.open(candidate["given_name_sealed"], field: SealedField.givenName) else { continue }
+            let score = IdentityMatch.score(
+                record.name, record.dateOfBirth, record.countryOfBirth,
+                PersonName(family: family, given: given), record.dateOfBirth, record.countryOfBirth)
+            if score >= IdentityMatch.proposalThreshold {
+                try SQLiteStore.openReview(db, kind: .identity, record: recordID, other: other, score: score, at: time)
+            }
+        }
+    }
+
+    private func birthCountryToken(_ record: CustodyRecord) -> Data? {
+        record.dateOfBirth.map { store.index.token("\($0)|\(record.countryOfBirth.alpha2)", purpose: .nameAndBirth) }
     }
 
     private func recordArguments(
@@ -149,19 +182,19 @@ struct CustodyBatchWriter {
             store.cipher.seal(record.name.family, field: SealedField.familyName),
             store.cipher.seal(record.name.given, field: SealedField.givenName),
             record.dateOfBirth.map { store.cipher.seal($0.description, field: SealedField.dateOfBirth) },
-            record.countryOfBirth.alpha2, batchID,
+            record.countryOfBirth.alpha2, batchID, birthCountryToken(record),
         ]
         if let personID {
             try db.cachedStatement(sql: """
                 UPDATE person SET a_number_index = ?, a_number_sealed = ?, name_index = ?, family_name_sealed = ?,
-                    given_name_sealed = ?, date_of_birth_sealed = ?, country_of_birth = ?, batch_id = ?
+                    given_name_sealed = ?, date_of_birth_sealed = ?, country_of_birth = ?, batch_id = ?, birth_country_index = ?
                 WHERE id = ?
                 """).execute(arguments: sealed + [personID])
             return personID
         }
         try db.cachedStatement(sql: """
             INSERT INTO person (a_number_index, a_number_sealed, name_index, family_name_sealed, given_name_sealed,
-                date_of_birth_sealed, country_of_birth, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                date_of_birth_sealed, country_of_birth, batch_id, birth_country_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: sealed)
         return db.lastInsertedRowID
     }

@@ -89,6 +89,7 @@ enum SQLiteSchema {
         registerAccessMigration(&migrator)
         registerNotificationMigration(&migrator)
         registerRetentionMigration(&migrator)
+        registerAccuracyMigration(&migrator)
         return migrator
     }
 }

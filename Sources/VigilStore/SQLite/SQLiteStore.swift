@@ -50,11 +50,13 @@ public final class SQLiteStore: Store {
         try pool.write { db in
             var summary = try Self.openBatch(db, kind: "custody", provenance)
             let writer = CustodyBatchWriter(db: db, batchID: summary.batchID, source: provenance.source, store: self)
+            var rejectReasons: [RejectKey: Int] = [:]
             while let row = try rows.next() {
                 summary.rows += 1
                 switch row {
                 case .rejected(let problem):
                     summary.rejected += 1
+                    rejectReasons[RejectKey(column: problem.column ?? "", reason: problem.reason), default: 0] += 1
                     onReject(problem)
                 case .record(let line, let record):
                     switch try writer.apply(record, receivedAt: provenance.receivedAt) {
@@ -66,13 +68,24 @@ public final class SQLiteStore: Store {
                         for event in events { summary.eventsByKind[event.kind.rawValue, default: 0] += 1 }
                     case .refused(let error):
                         summary.rejected += 1
+                        rejectReasons[RejectKey(column: error.column, reason: error.description), default: 0] += 1
                         onReject(RowProblem(line: line, column: error.column, reason: error.description))
                     }
                 }
             }
+            // Reasons name a column and a rule, never a value: safe to keep for the quality report.
+            for (key, count) in rejectReasons {
+                try db.execute(sql: "INSERT INTO batch_reject (batch_id, column_name, reason, count) VALUES (?, ?, ?, ?)",
+                               arguments: [summary.batchID, key.column, key.reason, count])
+            }
             try Self.closeBatch(db, summary)
             return summary
         }
+    }
+
+    private struct RejectKey: Hashable {
+        var column: String
+        var reason: String
     }
 
     // MARK: Facilities
@@ -245,7 +258,7 @@ public final class SQLiteStore: Store {
                 protections: protections,
                 custody: Self.custodyState(row)
             ),
-            batchID: row["batch_id"], updatedAt: Timestamp(secondsSinceEpoch: row["updated_at"])
+            batchID: row["batch_id"], updatedAt: Timestamp(secondsSinceEpoch: row["updated_at"]), held: row["held"]
         )
     }
 }

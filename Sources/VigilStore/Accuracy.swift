@@ -1,0 +1,87 @@
+import VigilCore
+
+/// Something a person must look at before a record is shown again: two sources that disagree, a
+/// proposed identity link, or a dispute filed by the person, their counsel or an advocate.
+public struct Review: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case conflict, identity, dispute }
+
+    public var id: Int64
+    public var kind: Kind
+    public var recordID: Int64
+    public var source: String
+    public var sourceRecordID: String
+    public var otherRecordID: Int64?
+    /// Identity proposals: how alike the two identities are (``IdentityMatch``).
+    public var score: Double?
+    public var filedBy: String?
+    public var status: String
+    public var openedAt: Timestamp
+    public var outcome: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, recordID = "record_id", source, sourceRecordID = "source_record_id", otherRecordID = "other_record_id"
+        case score, filedBy = "filed_by", status, openedAt = "opened_at", outcome
+    }
+}
+
+/// How a reviewer closes a review.
+public enum ReviewOutcome: String, Sendable, CaseIterable, Codable {
+    /// Conflict or dispute: the record as stored is right; it is shown again.
+    case confirmed
+    /// Dispute: the person was right; the record stays withheld until a correction is applied.
+    case upheld
+    /// Identity: the two records are one person; they are linked.
+    case linked
+    /// Identity: two different people.
+    case distinct
+}
+
+/// What a correction did.
+public struct CorrectionSummary: Sendable, Equatable, Codable {
+    public var recordID: Int64
+    /// Registrations that had received the wrong information (by notice or by looking it up) and
+    /// were sent a `corrected` notice.
+    public var notifiedRegistrations: [Int64]
+    /// Notices of the wrong information that had not gone out yet, withdrawn instead.
+    public var withdrawnNotices: Int
+
+    enum CodingKeys: String, CodingKey {
+        case recordID = "record_id", notifiedRegistrations = "notified_registrations", withdrawnNotices = "withdrawn_notices"
+    }
+}
+
+/// One source's data quality.
+public struct SourceQuality: Sendable, Equatable, Codable {
+    public var source: String
+    public var batches: Int
+    public var rows: Int
+    public var rejected: Int
+    public var rejectRate: Double
+    /// Rejections by `column: reason`.
+    public var rejectsByReason: [String: Int]
+    public var conflicts: Int
+    public var disputes: Int
+    public var corrections: Int
+    /// Seconds since the source's last batch.
+    public var staleness: Int64
+    public var lastBatchAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case source, batches, rows, rejected, rejectRate = "reject_rate", rejectsByReason = "rejects_by_reason"
+        case conflicts, disputes, corrections, staleness = "staleness_seconds", lastBatchAt = "last_batch_at"
+    }
+}
+
+/// Conflicts, identity proposals, disputes, corrections and the quality report.
+public protocol AccuracyStore: Sendable {
+    /// Files a dispute against the records of an A-number and country. Returns whether any record
+    /// matched: for the audit only; the filer is told the same either way.
+    func fileDispute(aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String, at: Timestamp) async throws -> Bool
+    /// Open reviews (all, or one source's when `source` is given).
+    func reviews(source: String?, includeResolved: Bool) async throws -> [Review]
+    func review(id: Int64) async throws -> Review?
+    func resolveReview(id: Int64, outcome: ReviewOutcome, by reviewer: String, at: Timestamp) async throws
+    /// Replaces a record's custody state with a reviewer's correction and tells everyone who got the wrong one.
+    func correct(source: String, sourceRecordID: String, to state: CustodyState, by reviewer: String, at: Timestamp) async throws -> CorrectionSummary?
+    func quality(now: Timestamp) async throws -> [SourceQuality]
+}
