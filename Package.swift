@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilNotify", "VigilStore", "VigilFeeds", "VigilCrypto",
+                "VigilServer", "VigilNotify", "VigilTestSupport", "VigilStore", "VigilFeeds", "VigilCrypto",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -31,7 +31,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Everything the server needs from a store.
-public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore & NotificationStore & RetentionStore
+public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore & NotificationStore & RetentionStore & AccuracyStore
 
 /// Builds the Vigil HTTP application: the OpenAPI operations behind problem, body-limit,
 /// authentication and rate-limit middleware, plus `/openapi.yaml` and `/metrics`.
@@ -68,7 +68,7 @@ public enum VigilServer {
 
         let handler = APIHandler(
             lookups: LookupService(store: store, keyring: keyring, clock: clock, logger: logger),
-            audit: store, access: store, notifications: store, limiter: limiter, clock: clock, logger: logger
+            audit: store, access: store, notifications: store, accuracy: store, limiter: limiter, clock: clock, logger: logger
         )
         // Compact, sorted JSON: the same answer is always the same bytes.
         try handler.registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys]))

@@ -36,6 +36,25 @@ public enum ReviewOutcome: String, Sendable, CaseIterable, Codable {
     case distinct
 }
 
+/// A reviewer's corrected custody state. The booking date stays as stored unless given:
+/// a reviewer corrects the state, not the history.
+public struct CorrectedCustody: Sendable, Equatable {
+    public var status: CustodyStatus
+    public var statusDate: Timestamp
+    public var facilityCode: String?
+    public var releaseReason: ReleaseReason?
+    public var bookingDate: CalendarDate?
+
+    public init(status: CustodyStatus, statusDate: Timestamp, facilityCode: String? = nil, releaseReason: ReleaseReason? = nil,
+                bookingDate: CalendarDate? = nil) {
+        self.status = status
+        self.statusDate = statusDate
+        self.facilityCode = status == .inCustody ? facilityCode : nil
+        self.releaseReason = status == .released ? releaseReason : nil
+        self.bookingDate = bookingDate
+    }
+}
+
 /// What a correction did.
 public struct CorrectionSummary: Sendable, Equatable, Codable {
     public var recordID: Int64
@@ -82,6 +101,6 @@ public protocol AccuracyStore: Sendable {
     func review(id: Int64) async throws -> Review?
     func resolveReview(id: Int64, outcome: ReviewOutcome, by reviewer: String, at: Timestamp) async throws
     /// Replaces a record's custody state with a reviewer's correction and tells everyone who got the wrong one.
-    func correct(source: String, sourceRecordID: String, to state: CustodyState, by reviewer: String, at: Timestamp) async throws -> CorrectionSummary?
+    func correct(source: String, sourceRecordID: String, to correction: CorrectedCustody, by reviewer: String, at: Timestamp) async throws -> CorrectionSummary?
     func quality(now: Timestamp) async throws -> [SourceQuality]
 }

@@ -7,7 +7,8 @@ struct Vigil: AsyncParsableCommand {
         abstract: "Victim information and notification exchange: custody status for the people entitled to it, and no one else.",
         subcommands: [
             DemoCommand.self, ServeCommand.self, GenerateCommand.self, ImportCommand.self, FacilitiesCommand.self,
-            AccountsCommand.self, CasesCommand.self, WorkerCommand.self, PurgeCommand.self, AuditCommand.self, KeysCommand.self,
+            AccountsCommand.self, CasesCommand.self, WorkerCommand.self, PurgeCommand.self,
+            ReviewsCommand.self, CorrectionsCommand.self, QualityCommand.self, AuditCommand.self, KeysCommand.self,
         ]
     )
 }

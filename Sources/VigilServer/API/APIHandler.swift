@@ -12,6 +12,7 @@ struct APIHandler: APIProtocol {
     let audit: any AuditLogStore
     let access: any AccessStore
     let notifications: any NotificationStore
+    let accuracy: any AccuracyStore
     let limiter: RateLimiter
     let clock: LookupService.Clock
     let logger: Logger
@@ -61,7 +62,10 @@ struct APIHandler: APIProtocol {
                 custody: .init(
                     status: .init(rawValue: custody.status.rawValue) ?? .inCustody,
                     inCustody: custody.status == .inCustody, facility: facility,
-                    statusDate: custody.statusDate?.date, releaseReason: custody.releaseReason?.rawValue, record: record)
+                    statusDate: custody.statusDate?.date, releaseReason: custody.releaseReason?.rawValue, record: record,
+                    provenance: answer.source.map { source in
+                        .init(source: source, batch: Int(answer.batchID ?? 0), reportedAt: custody.asOf.date)
+                    })
             )
         }
     }

@@ -89,7 +89,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = VigilRequestContext
     let limiter: RateLimiter
-    static let limitedPaths: Set<String> = ["/api/v1/lookup", "/api/v1/registrations", "/api/v1/acknowledgements"]
+    static let limitedPaths: Set<String> = ["/api/v1/lookup", "/api/v1/registrations", "/api/v1/acknowledgements", "/api/v1/disputes"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, Self.limitedPaths.contains(request.uri.path) else { return try await next(request, context) }

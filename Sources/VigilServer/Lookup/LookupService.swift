@@ -30,6 +30,8 @@ public struct LookupService: Sendable {
         public var disclosure: Disclosure
         public var facility: Facility?
         public var source: String?
+        /// The batch that last changed the chosen record.
+        public var batchID: Int64?
         /// True when the answer is "no match" for any reason (the rate limiter counts misses).
         public var isMiss: Bool {
             if case .noMatch = disclosure { return true }
@@ -93,7 +95,7 @@ public struct LookupService: Sendable {
             try await store.raiseAlert(kind: alert.rawValue, details: fields, at: now)
             logger.notice("alert raised", metadata: ["alert": "\(alert.rawValue)", "tier": "\(requester.tier.name)"])
         }
-        return Answer(disclosure: decision.disclosure, facility: facility, source: chosen?.source)
+        return Answer(disclosure: decision.disclosure, facility: facility, source: chosen?.source, batchID: chosen?.batchID)
     }
 
     /// A keyed token for a client address: stable, so repeated attempts can be linked, but not the address.

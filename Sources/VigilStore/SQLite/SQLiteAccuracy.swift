@@ -169,7 +169,7 @@ extension SQLiteStore: AccuracyStore {
     }
 
     public func correct(
-        source: String, sourceRecordID: String, to state: CustodyState, by reviewer: String, at time: Timestamp
+        source: String, sourceRecordID: String, to state: CorrectedCustody, by reviewer: String, at time: Timestamp
     ) async throws -> CorrectionSummary? {
         try await pool.write { db in
             guard let record = try Row.fetchOne(db, sql: """
@@ -202,10 +202,10 @@ extension SQLiteStore: AccuracyStore {
             }
 
             try db.execute(sql: """
-                UPDATE custody_record SET status = ?, status_date = ?, booking_date = ?, facility_code = ?, release_reason = ?,
-                    held = 0, updated_at = ?
+                UPDATE custody_record SET status = ?, status_date = ?, booking_date = COALESCE(?, booking_date), facility_code = ?,
+                    release_reason = ?, held = 0, updated_at = ?
                 WHERE id = ?
-                """, arguments: [state.status.rawValue, state.statusDate.secondsSinceEpoch, state.bookingDate.dayNumber,
+                """, arguments: [state.status.rawValue, state.statusDate.secondsSinceEpoch, state.bookingDate?.dayNumber,
                                  state.facilityCode, state.releaseReason?.rawValue, time.secondsSinceEpoch, recordID])
             try db.execute(sql: """
                 UPDATE review SET status = 'resolved', outcome = 'corrected', resolved_by = ?, resolved_at = ?
@@ -253,7 +253,9 @@ extension SQLiteStore: AccuracyStore {
                 }
                 func reviews(_ kind: String) throws -> Int {
                     try Int.fetchOne(db, sql: """
-                        SELECT count(*) FROM review v JOIN custody_record r ON r.id = v.record_id WHERE v.kind = ? AND r.source = ?
+                        SELECT count(DISTINCT v.id) FROM review v
+                        JOIN custody_record r ON r.id = v.record_id OR r.id = v.other_record_id
+                        WHERE v.kind = ? AND r.source = ?
                         """, arguments: [kind, source]) ?? 0
                 }
                 let last: String = row["last"] ?? ""
