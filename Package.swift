@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "VigilCore", targets: ["VigilCore"]),
         .library(name: "VigilFeeds", targets: ["VigilFeeds"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
+        .library(name: "VigilStats", targets: ["VigilStats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -46,6 +47,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "VigilStats", dependencies: ["VigilCore", "VigilStore"]),
         .target(
             name: "VigilNotify",
             dependencies: [
@@ -58,7 +60,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilCrypto", "VigilStore", "VigilNotify",
+                "VigilCore", "VigilCrypto", "VigilStore", "VigilNotify", "VigilStats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -73,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilCrypto", "VigilFeeds", "VigilStore", "VigilServer",
+                "VigilCore", "VigilCrypto", "VigilFeeds", "VigilStore", "VigilStats", "VigilServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,6 +100,7 @@ let package = Package(
             dependencies: ["VigilFeeds", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilFeeds", "VigilCrypto"]),
+        .testTarget(name: "VigilStatsTests", dependencies: ["VigilStats", "VigilStore", "VigilFeeds", "VigilCrypto"]),
         .testTarget(
             name: "VigilNotifyTests",
             dependencies: [

@@ -31,7 +31,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Everything the server needs from a store.
-public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore & NotificationStore & RetentionStore & AccuracyStore
+public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore & NotificationStore & RetentionStore & AccuracyStore & StatisticsStore
 
 /// Builds the Vigil HTTP application: the OpenAPI operations behind problem, body-limit,
 /// authentication and rate-limit middleware, plus `/openapi.yaml` and `/metrics`.
@@ -65,10 +65,12 @@ public enum VigilServer {
         router.add(middleware: BodyLimitMiddleware())
         router.add(middleware: AuthenticationMiddleware(accounts: store, registrations: store))
         router.add(middleware: RateLimitMiddleware(limiter: limiter))
+        // After the middleware: Hummingbird wraps each route with the middleware present when it is added.
+        let stats = addStatsRoutes(to: router, store: store, clock: clock, logger: logger)
 
         let handler = APIHandler(
             lookups: LookupService(store: store, keyring: keyring, clock: clock, logger: logger),
-            audit: store, access: store, notifications: store, accuracy: store, limiter: limiter, clock: clock, logger: logger
+            audit: store, access: store, notifications: store, accuracy: store, limiter: limiter, stats: stats, clock: clock, logger: logger
         )
         // Compact, sorted JSON: the same answer is always the same bytes.
         try handler.registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys]))

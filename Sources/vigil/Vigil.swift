@@ -8,7 +8,7 @@ struct Vigil: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, ServeCommand.self, GenerateCommand.self, ImportCommand.self, FacilitiesCommand.self,
             AccountsCommand.self, CasesCommand.self, WorkerCommand.self, PurgeCommand.self,
-            ReviewsCommand.self, CorrectionsCommand.self, QualityCommand.self, AuditCommand.self, KeysCommand.self,
+            ReviewsCommand.self, CorrectionsCommand.self, QualityCommand.self, StatsCommand.self, AuditCommand.self, KeysCommand.self,
         ]
     )
 }

@@ -14,6 +14,7 @@ struct APIHandler: APIProtocol {
     let notifications: any NotificationStore
     let accuracy: any AccuracyStore
     let limiter: RateLimiter
+    let stats: StatsService
     let clock: LookupService.Clock
     let logger: Logger
 

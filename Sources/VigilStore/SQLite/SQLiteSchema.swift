@@ -87,6 +87,7 @@ enum SQLiteSchema {
         }
         registerAuditMigration(&migrator)
         registerAccessMigration(&migrator)
+        registerStatisticsMigration(&migrator)
         registerNotificationMigration(&migrator)
         registerRetentionMigration(&migrator)
         registerAccuracyMigration(&migrator)

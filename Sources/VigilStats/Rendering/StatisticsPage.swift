@@ -1,0 +1,128 @@
+import VigilCore
+
+/// The public statistics page: one HTML document, made on the server, that reads completely
+/// without JavaScript (there is none: the server also sends a Content-Security-Policy that
+/// forbids it). Every text from the release is escaped.
+///
+/// Each table appears three ways, so no reader depends on one: a chart (SVG with a title and a
+/// text description), an HTML table with counts, shares and their predicted error, and the
+/// definitions and denominator in words.
+public enum StatisticsPage {
+    /// - Parameter jsonLink: where the same release is served as JSON.
+    public static func render(_ release: StatisticsRelease, jsonLink: String = "/api/v1/stats") -> String {
+        var html = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(e("Custody statistics, \(monthName(release.period)) — Vigil"))</title>
+            <style>\(style)</style>
+            </head>
+            <body>
+            <header>
+            <h1>Custody statistics</h1>
+            <p class="meta">\(e(monthName(release.period))) · counts as of \(e(release.asOf)) · published \(e(release.publishedAt))</p>
+            <p class="notice\(release.kind == .published ? "" : " oversight")">\(e(release.notice))</p>
+            </header>
+            <main>
+            <section aria-labelledby="how">
+            <h2 id="how">How to read these numbers</h2>
+            <ul>\(release.notes.map { "<li>\(e($0))</li>" }.joined())</ul>
+
+            """
+        if let privacy = release.privacy {
+            html += "<p class=\"small\">\(e(privacy.mechanism)) Noise standard deviation: \(e(TextFormat.fixed(privacy.countStandardDeviation, decimals: 2))) people per count.</p>\n"
+        }
+        html += "<p class=\"small\">The same release as data: <a href=\"\(e(jsonLink))\">JSON</a>.</p>\n"
+        html += "<nav aria-label=\"Tables\"><ol>"
+            + release.tables.map { "<li><a href=\"#\(e($0.id))\">\(e($0.title))</a></li>" }.joined()
+            + "</ol></nav>\n</section>\n"
+        for table in release.tables { html += section(table, release: release) }
+        html += """
+            </main>
+            <footer><p class="small">Vigil publishes only these declared tables. Nothing here is about any one person.</p></footer>
+            </body>
+            </html>
+
+            """
+        return html
+    }
+
+    private static func section(_ table: StatisticsRelease.Table, release: StatisticsRelease) -> String {
+        let twoWay = table.groupHeading != nil
+        var html = "<section id=\"\(e(table.id))\" aria-labelledby=\"\(e(table.id))-h\">\n"
+        html += "<h2 id=\"\(e(table.id))-h\">\(e(table.title))</h2>\n<p>\(e(table.population))</p>\n"
+        html += "<figure>" + (twoWay ? SVGChart.stacked(table, id: table.id + "-chart") : SVGChart.bars(table, id: table.id + "-chart"))
+        html += "<figcaption>\(e(table.title)), \(e(release.asOf)). Total \(e(TextFormat.count(table.total))) people"
+            + " in \(table.publishedCells) published \(table.publishedCells == 1 ? "cell" : "cells").</figcaption></figure>\n"
+        html += twoWay ? pivot(table) : list(table, release: release)
+        html += "<h3>What the total and shares are of</h3>\n<p>\(e(table.denominator))</p>\n"
+        let published = Set(table.cells.filter { !$0.suppressed }.map(\.category))
+        let shown = table.definitions.filter { twoWay || published.contains($0.category) }
+        html += "<h3>Definitions</h3>\n<dl>" + shown.map { "<dt>\(e($0.label))</dt><dd>\(e($0.definition))</dd>" }.joined() + "</dl>\n"
+        if !twoWay, table.suppressedCells > 0 {
+            let withheld = table.cells.filter(\.suppressed).map(\.label)
+            html += "<p class=\"small\">Withheld, fewer than \(PrivateHistogram.suppressionThreshold) before or after noise "
+                + "(\(withheld.count)): \(e(withheld.joined(separator: ", "))).</p>\n"
+        }
+        return html + "</section>\n"
+    }
+
+    /// One-way table: a row per published category, then the total.
+    private static func list(_ table: StatisticsRelease.Table, release: StatisticsRelease) -> String {
+        let noisy = release.privacy != nil
+        var html = "<table><caption>\(e(table.title))</caption><thead><tr><th scope=\"col\">\(e(table.categoryHeading))</th>"
+            + "<th scope=\"col\" class=\"num\">People</th><th scope=\"col\" class=\"num\">Share</th>"
+            + (noisy ? "<th scope=\"col\" class=\"num\">Predicted error of the share (s.d., points)</th>" : "") + "</tr></thead><tbody>"
+        for cell in table.cells where !cell.suppressed {
+            html += "<tr><th scope=\"row\">\(e(cell.label))</th><td class=\"num\">\(e(TextFormat.count(cell.count ?? 0)))</td>"
+                + "<td class=\"num\">\(e(cell.share.map(TextFormat.percent) ?? "—"))</td>"
+                + (noisy ? "<td class=\"num\">±\(e(cell.shareStandardDeviation.map(TextFormat.percentagePoints) ?? "—"))</td>" : "")
+                + "</tr>"
+        }
+        html += "</tbody><tfoot><tr><th scope=\"row\">Total</th><td class=\"num\">\(e(TextFormat.count(table.total)))</td>"
+            + "<td class=\"num\">\(table.total > 0 ? "100%" : "—")</td>" + (noisy ? "<td></td>" : "") + "</tr></tfoot></table>\n"
+        return html
+    }
+
+    /// Two-way table: months down, reasons across; each cell its count and share of the whole table.
+    private static func pivot(_ table: StatisticsRelease.Table) -> String {
+        let groups = SVGChart.orderedGroups(table)
+        var byKey: [String: StatisticsRelease.Cell] = [:]
+        for cell in table.cells { byKey[(cell.group ?? "") + "|" + cell.category] = cell }
+        var html = "<div class=\"scroll\"><table class=\"pivot\"><caption>\(e(table.title)): people, and share of all \(e(TextFormat.count(table.total)))</caption>"
+        html += "<thead><tr><th scope=\"col\">\(e(table.groupHeading ?? ""))</th>"
+            + table.definitions.map { "<th scope=\"col\" class=\"num\">\(e($0.label))</th>" }.joined() + "</tr></thead><tbody>"
+        for group in groups {
+            html += "<tr><th scope=\"row\">\(e(ReleasePeriodText.parse(group) ?? group))</th>"
+            for definition in table.definitions {
+                let cell = byKey[group + "|" + definition.category]
+                if let cell, let count = cell.count {
+                    html += "<td class=\"num\">\(e(TextFormat.count(count)))<br><span class=\"small\">\(e(cell.share.map(TextFormat.percent) ?? ""))</span></td>"
+                } else {
+                    html += "<td class=\"num withheld\">&lt;\(PrivateHistogram.suppressionThreshold)</td>"
+                }
+            }
+            html += "</tr>"
+        }
+        html += "</tbody></table></div>\n<p class=\"small\">&lt;\(PrivateHistogram.suppressionThreshold): withheld, fewer than "
+            + "\(PrivateHistogram.suppressionThreshold) before or after noise, and left out of the total.</p>\n"
+        return html
+    }
+
+    private static func monthName(_ period: String) -> String { ReleasePeriodText.parse(period) ?? period }
+
+    private static func e(_ text: String) -> String { TextFormat.escape(text) }
+
+    private static let style = """
+        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1a1a1a;background:#fff;line-height:1.5;margin:0 auto;max-width:62rem;padding:1rem 1.5rem}\
+        h1{font-size:2rem;margin:.5rem 0}h2{margin-top:2.5rem;border-top:1px solid #ccc;padding-top:1rem}h3{font-size:1rem;margin-bottom:.25rem}\
+        .meta{color:#444}.notice{font-weight:600}.oversight{background:#fde8e8;border:2px solid #b00020;padding:.5rem}\
+        .small{font-size:.875rem;color:#333}figure{margin:1rem 0}figcaption{font-size:.875rem;color:#444}\
+        table{border-collapse:collapse;margin:1rem 0;font-size:.9375rem}caption{text-align:left;font-weight:600;padding-bottom:.25rem}\
+        th,td{border-bottom:1px solid #ddd;padding:.25rem .75rem;text-align:left;vertical-align:top}.num{text-align:right;font-variant-numeric:tabular-nums}\
+        tfoot th,tfoot td{border-top:2px solid #1a1a1a;font-weight:600}.withheld{color:#666}.scroll{overflow-x:auto}\
+        .pivot th,.pivot td{font-size:.8125rem;padding:.2rem .4rem}dt{font-weight:600}dd{margin:0 0 .5rem 1.5rem}a{color:#0050a0}
+        """
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import VigilCore
+import VigilStore
+@testable import VigilServer
+
+/// `GET /api/v1/stats` and `GET /stats` over the fixture's invented people.
+@Suite struct StatsRouteTests {
+    @Test func theReleaseIsMadeOnceAndServedAgainWithoutSpendingMore() async throws {
+        let fixture = try await ServerFixture()
+        let app = Application(router: try fixture.router())
+        try await app.test(.router) { client in
+            let first = try await client.execute(uri: "/api/v1/stats", method: .get)
+            #expect(first.status == .ok)
+            #expect(first.json["kind"] as? String == "published")
+            let tables = try #require(first.json["tables"] as? [[String: Any]])
+            #expect(tables.map { $0["id"] as? String } == [
+                "custody_by_criminal_history", "custody_by_age_band", "custody_by_region_of_birth",
+                "custody_by_facility_state", "departures_by_month_and_reason",
+            ])
+            #expect(tables.allSatisfy { ($0["denominator"] as? String)?.isEmpty == false })
+            // The fixture's few people: every noisy cell is withheld, and nothing is a bare count.
+            for table in tables {
+                for cell in table["cells"] as? [[String: Any]] ?? [] where cell["count"] != nil {
+                    #expect(cell["share"] != nil)
+                }
+            }
+            for _ in 0..<3 {
+                let again = try await client.execute(uri: "/api/v1/stats", method: .get)
+                #expect(again.text == first.text, "the same release, byte for byte")
+            }
+            let page = try await client.execute(uri: "/stats", method: .get)
+            #expect(page.status == .ok)
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(page.text.contains("<html lang=\"en\">") && page.text.contains("<svg ") && !page.text.contains("<script"))
+        }
+        let period = ReleasePeriod(containing: fixture.today)
+        let spent = try await fixture.store.privacyBudgetSpent(period: period)
+        #expect(spent.count == 5 && spent.values.allSatisfy { $0 == 1.0 }, "one release, paid once: \(spent)")
+    }
+
+    @Test func trueCountsAreForOversightOnly() async throws {
+        let fixture = try await ServerFixture()
+        let agency = try await fixture.token(.agency, source: "TXA")
+        let oversight = try await fixture.token(.oversight)
+        let app = Application(router: try fixture.router())
+        try await app.test(.router) { client in
+            let anonymous = try await client.execute(uri: "/api/v1/stats?raw=true", method: .get)
+            #expect(anonymous.status == .unauthorized)
+            let refused = try await client.execute(
+                uri: "/api/v1/stats?raw=true", method: .get, headers: [.authorization: "Bearer \(agency)"])
+            #expect(refused.status == .forbidden)
+            #expect(refused.headers[.contentType] == "application/problem+json")
+            let raw = try await client.execute(
+                uri: "/api/v1/stats?raw=true", method: .get, headers: [.authorization: "Bearer \(oversight)"])
+            #expect(raw.status == .ok)
+            #expect(raw.json["kind"] as? String == "raw_oversight_only")
+            #expect((raw.json["notice"] as? String)?.hasPrefix("OVERSIGHT ONLY") == true)
+            let tables = try #require(raw.json["tables"] as? [[String: Any]])
+            let history = try #require(tables.first { $0["id"] as? String == "custody_by_criminal_history" })
+            // Every fixture person in custody (all but the released one) is counted, however few.
+            #expect(history["total"] as? Int == ServerFixture.Kind.allCases.count - 1)
+        }
+        // True counts cost no budget.
+        #expect(try await fixture.store.privacyBudgetSpent(period: ReleasePeriod(containing: fixture.today)).isEmpty)
+    }
+}
