@@ -57,7 +57,7 @@ public struct Problem: HTTPResponseError, Equatable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var object: [String: any Sendable] = ["type": type, "title": title, "status": Int(status.code)]
         if let detail { object["detail"] = detail }
-        let body = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        let body = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         var fields = headers
         fields[.contentType] = "application/problem+json"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
