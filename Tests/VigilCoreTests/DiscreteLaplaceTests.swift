@@ -2,20 +2,6 @@ import Foundation
 import Testing
 @testable import VigilCore
 
-/// SplitMix64, seeded: the only place Vigil's noise is predictable is here, in tests.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The noise distribution matches its parameters. Each check compares a sample of 200,000 draws
 /// with the exact distribution, with a tolerance of five standard errors of the estimate: wide
 /// enough that a correct sampler passes, narrow enough that a wrong α, a one-sided or a

@@ -263,19 +263,12 @@ public struct SyntheticPopulation: Sendable {
     ]
 }
 
-/// SplitMix64: a tiny, fast, seedable generator. Statistical quality is ample for synthetic data;
-/// it is not for anything secret.
+/// The generator's random source: ``SeededGenerator`` (SplitMix64) with the helpers synthetic data needs.
 struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
+    private var base: SeededGenerator
+    init(seed: UInt64) { base = SeededGenerator(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { base.next() }
 
     mutating func int(in range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
     mutating func double() -> Double { Double(next() >> 11) / Double(1 << 53) }
