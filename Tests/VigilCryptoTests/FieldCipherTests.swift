@@ -71,6 +71,49 @@ import Testing
         #expect(a != index.token("912345678", purpose: .nameAndBirth))
         #expect(a != BlindIndex(keyring: Keyring.generate()).token("912345678", purpose: .aNumber))
     }
+
+    /// The stored indexes and fingerprints of existing databases depend on these exact bytes:
+    /// HMAC-SHA256(index key, purpose ‖ 0x00 ‖ value) truncated to 16 bytes, checked against
+    /// values computed independently (Python's hmac) for the index key 0x01…0x20.
+    @Test func tokensMatchKnownAnswers() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-kat-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let key = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
+        let json = """
+            {"format":"vigil-keyring-v1","active_encryption_key":"k1","encryption_keys":{"k1":"\(key)"},\
+            "index_key":"\(key)","signing_key":"\(key)"}
+            """
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(json.utf8)))
+        let index = BlindIndex(keyring: try Keyring.load(path: path))
+        #expect(index.token("912345678", purpose: .aNumber).hexString == "0f0ede6efad089b538df40bada06fe9e")
+        #expect(index.token("", purpose: .nameAndBirth).hexString == "398ae1ae0711b8cc43942a005ebe215d")
+        #expect(index.token(joining: ["BENCH", "BK-1", "", "Zoë"], separator: 0x1F, purpose: .rowFingerprint).hexString
+            == "663717a06642fcf7873c79c896759d5f")
+    }
+
+    @Test func aJoinedTokenEqualsTheTokenOfTheJoinedString() {
+        let index = BlindIndex(keyring: Keyring.generate())
+        for parts in [["BENCH", "BK-1", "", "Zoë", "1990-01-02"], ["only"], [], ["", ""]] {
+            #expect(index.token(joining: parts, separator: 0x1F, purpose: .rowFingerprint)
+                == index.token(parts.joined(separator: "\u{1F}"), purpose: .rowFingerprint))
+        }
+    }
+}
+
+@Suite struct SealAllTests {
+    @Test func eachValueOpensAsItsOwnFieldUnderItsOwnNonce() throws {
+        let cipher = FieldCipher(keyring: Keyring.generate())
+        let values: [(plaintext: String, field: String)] = [
+            ("Quivaldo", "person.family_name"), ("Tresmarin", "person.given_name"), ("912345678", "person.a_number"),
+            ("Quivaldo", "person.family_name"),
+        ]
+        let sealed = cipher.sealAll(values)
+        #expect(sealed.count == values.count)
+        for (value, box) in zip(values, sealed) { #expect(try cipher.open(box, field: value.field) == value.plaintext) }
+        #expect(sealed[0] != sealed[3])  // same plaintext and field, different nonce
+        #expect(Set(sealed.map { $0.dropFirst(2 + Int($0[1])).prefix(12) }).count == values.count)
+        #expect(cipher.sealAll([]).isEmpty)
+    }
 }
 
 @Suite struct KeyringFileTests {
@@ -110,4 +153,8 @@ import Testing
             try Keyring.load(path: path)
         }
     }
+}
+
+private extension Data {
+    var hexString: String { map { String(format: "%02x", $0) }.joined() }
 }

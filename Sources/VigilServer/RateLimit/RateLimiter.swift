@@ -43,7 +43,27 @@ public actor RateLimiter {
     private let limits: Limits
     private let now: @Sendable () -> TimeInterval
     /// Request times within the last window, oldest first.
-    private var recent: [Key: [TimeInterval]] = [:]
+    private var recent: [Key: Window] = [:]
+
+    /// A queue of request times: appended at the back, expired from the front in amortised O(1).
+    private struct Window {
+        private var times: [TimeInterval] = []
+        private var head = 0
+
+        var count: Int { times.count - head }
+        var oldest: TimeInterval { times[head] }
+        var newest: TimeInterval? { times.last }
+
+        mutating func append(_ time: TimeInterval) { times.append(time) }
+
+        mutating func drop(olderThan cutoff: TimeInterval) {
+            while head < times.count, times[head] <= cutoff { head += 1 }
+            if head > 64, head * 2 > times.count {
+                times.removeFirst(head)
+                head = 0
+            }
+        }
+    }
     private var misses: [String: Misses] = [:]
 
     public init(limits: Limits, now: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime }) {
@@ -55,18 +75,15 @@ public actor RateLimiter {
         let limit = key.isAccount ? limits.accountPerMinute : limits.publicPerMinute
         guard limit > 0 else { return .limited(retryAfter: Int(Self.window)) }
         let t = now()
-        var times = recent[key, default: []]
-        if let firstInWindow = times.firstIndex(where: { t - $0 < Self.window }) {
-            times.removeFirst(firstInWindow)
-        } else {
-            times.removeAll()
-        }
-        defer { recent[key] = times }
-        guard times.count < limit else {
+        // Taken out of the dictionary so that it is mutated in place, not copied, on every request.
+        var window = recent.removeValue(forKey: key) ?? Window()
+        defer { recent[key] = window }
+        window.drop(olderThan: t - Self.window)
+        guard window.count < limit else {
             // The oldest request in the window leaves it first.
-            return .limited(retryAfter: max(1, Int((times[0] + Self.window - t).rounded(.up))))
+            return .limited(retryAfter: max(1, Int((window.oldest + Self.window - t).rounded(.up))))
         }
-        times.append(t)
+        window.append(t)
         return .allowed
     }
 
@@ -86,7 +103,7 @@ public actor RateLimiter {
     /// Drops idle state so memory does not grow with every address ever seen.
     public func prune() {
         let t = now()
-        recent = recent.filter { t - ($0.value.last ?? 0) < Self.window }
+        recent = recent.filter { t - ($0.value.newest ?? 0) < Self.window }
         misses = misses.filter { t - $0.value.windowStart <= limits.missWindow }
     }
 }

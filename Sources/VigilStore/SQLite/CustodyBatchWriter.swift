@@ -23,7 +23,7 @@ struct CustodyBatchWriter {
     let enqueuedAt = Date().timeIntervalSince1970
 
     func apply(_ record: CustodyRecord, receivedAt: Timestamp) throws -> Outcome {
-        let fingerprint = store.index.token(canonicalForm(record), purpose: .rowFingerprint)
+        let fingerprint = fingerprint(record)
         let current = try Row.fetchOne(
             try db.cachedStatement(sql: """
                 SELECT id, person_id, fingerprint, status, status_date, booking_date, facility_code, release_reason, purged_at
@@ -199,14 +199,14 @@ struct CustodyBatchWriter {
         return db.lastInsertedRowID
     }
 
-    /// Every field of the row, unambiguously separated, as the fingerprint's input.
-    private func canonicalForm(_ record: CustodyRecord) -> String {
+    /// The keyed fingerprint of every field of the row, unambiguously separated (0x1F), with its source.
+    private func fingerprint(_ record: CustodyRecord) -> Data {
         let custody = record.custody
-        return [
+        return store.index.token(joining: [
             source, record.sourceRecordID, record.aNumber?.digits ?? "", record.name.family, record.name.given,
             record.dateOfBirth?.description ?? "", record.countryOfBirth.alpha2, record.criminalHistory.rawValue,
             Protection.format(record.protections), custody.status.rawValue, String(custody.statusDate.secondsSinceEpoch),
             custody.bookingDate.description, custody.facilityCode ?? "", custody.releaseReason?.rawValue ?? "",
-        ].joined(separator: "\u{1F}")
+        ], separator: 0x1F, purpose: .rowFingerprint)
     }
 }

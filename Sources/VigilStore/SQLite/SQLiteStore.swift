@@ -48,6 +48,11 @@ public final class SQLiteStore: Store {
         _ provenance: BatchProvenance, rows: some DecodedRowSource, onReject: (RowProblem) -> Void
     ) throws -> BatchSummary {
         try pool.write { db in
+            // A batch touches many pages: a 64 MiB page cache for its length keeps SQLite from spilling
+            // (about 25 % faster at a million rows, measured by bench/run), then the default returns.
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             var summary = try Self.openBatch(db, kind: "custody", provenance)
             let writer = CustodyBatchWriter(db: db, batchID: summary.batchID, source: provenance.source, store: self)
             var rejectReasons: [RejectKey: Int] = [:]
