@@ -235,7 +235,10 @@ struct CustodyTransitionTests {
         await propertyCheck(count: 1000, input: Self.state.optional, Self.state) { old, new in
             switch Self.derive(old, new) {
             case .success(let events):
-                #expect(events.count <= 1)
+                // Two events only for a whole custody between two feeds: a booking, then its end.
+                let unseenCustody = events.count == 2 && events[0].kind == .booked
+                    && [.released, .removed].contains(events[1].kind) && old.map { new.bookingDate > $0.bookingDate } == true
+                #expect(events.count <= 1 || unseenCustody)
                 for event in events { #expect(event.occurredAt == new.statusDate) }
                 if old == nil { #expect(events.count == 1) }
             case .failure(let error):

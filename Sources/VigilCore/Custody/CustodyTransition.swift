@@ -8,6 +8,9 @@
 ///             │  ├─▶ deceased     (final)
 ///             │  └─▶ escaped ──▶ in_custody (returned_to_custody) or deceased
 /// ```
+/// A later booking date shows a custody the feeds did not see as it happened: released → released
+/// (or removed) with a later booking date yields `booked` and the new release or removal, and
+/// in_custody → in_custody with a later booking date yields `booked`.
 /// A record seen for the first time yields the event of its status (`booked` when in custody),
 /// so statistics count releases and removals that arrive already completed.
 /// A row older than the stored state is stale and refused, so feeds replayed out of
@@ -19,6 +22,9 @@ public enum CustodyTransition {
         guard new.bookingDate >= old.bookingDate else { throw .bookingDateMovedBack }
 
         switch (old.status, new.status) {
+        case (.inCustody, .inCustody) where new.bookingDate > old.bookingDate:
+            // Released and booked again between two feeds: the new booking is what is known.
+            return [event(.booked, new, from: old.facilityCode, to: new.facilityCode)]
         case (.inCustody, .inCustody):
             if old.facilityCode != new.facilityCode {
                 return [event(.transferred, new, from: old.facilityCode, to: new.facilityCode)]
@@ -37,8 +43,17 @@ public enum CustodyTransition {
         case (.released, .inCustody), (.removed, .inCustody):
             guard new.bookingDate > old.bookingDate else { throw .rebookingNeedsNewBookingDate(from: old.status) }
             return [event(.booked, new, to: new.facilityCode)]
-        case (.released, .released), (.removed, .removed), (.deceased, .deceased), (.escaped, .escaped):
-            return []  // a detail changed (e.g. the release reason); corrections are reviewed separately
+        case (.released, .released), (.removed, .removed), (.released, .removed), (.removed, .released):
+            guard new.bookingDate > old.bookingDate else {
+                // Same custody: a detail changed (e.g. the release reason); corrections are reviewed separately.
+                if old.status == new.status { return [] }
+                throw .illegal(from: old.status, to: new.status)
+            }
+            // A whole custody happened between two feeds: booked again, then released or removed again.
+            // Both events are derived, so that a victim is told of a release no feed row showed as it happened.
+            return [event(.booked, new), ending(new)]
+        case (.deceased, .deceased), (.escaped, .escaped):
+            return []
         default:
             throw .illegal(from: old.status, to: new.status)
         }
@@ -52,6 +67,12 @@ public enum CustodyTransition {
         case .deceased: event(.deceased, state)
         case .escaped: event(.escaped, state)
         }
+    }
+
+    /// The release or removal that ends a custody.
+    private static func ending(_ state: CustodyState) -> CustodyEvent {
+        let kind: CustodyEventKind = state.status == .released ? .released : .removed
+        return event(kind, state, reason: state.status == .released ? state.releaseReason : nil)
     }
 
     private static func event(
