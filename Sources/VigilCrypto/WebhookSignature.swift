@@ -71,6 +71,6 @@ public enum OneTimeSecret {
     /// The stored form of any of these: SHA-256 hex. Case codes carry 80 bits and tokens 256 bits;
     /// PINs are short, so they are only ever checked together with a message id and a attempt limit.
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        AccountToken.hash(secret)
     }
 }

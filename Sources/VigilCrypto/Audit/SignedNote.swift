@@ -30,7 +30,7 @@ enum SignedNote {
     /// `name+<key ID in hex>+<base64(0x01 ‖ public key)>`: how Go's note package and C2SP witnesses
     /// are told which key to trust.
     static func verifierKey(name: String, publicKey: Data) -> String {
-        let id = keyID(name: name, publicKey: publicKey).map { String(format: "%02x", $0) }.joined()
+        let id = keyID(name: name, publicKey: publicKey).hexString
         return "\(name)+\(id)+\((Data([ed25519]) + publicKey).base64EncodedString())"
     }
 

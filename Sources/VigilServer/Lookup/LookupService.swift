@@ -126,6 +126,4 @@ public protocol LookupStore: Sendable {
 
 extension SQLiteStore: LookupStore {}
 
-extension Data {
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
-}
+

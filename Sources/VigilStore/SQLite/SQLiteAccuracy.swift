@@ -66,22 +66,6 @@ extension SQLiteStore {
         try db.execute(sql: "INSERT INTO review (kind, record_id, other_record_id, score, opened_at) VALUES (?, ?, ?, ?, ?)",
                        arguments: [kind.rawValue, record, other, score, time.secondsSinceEpoch])
     }
-
-    /// Writes one notice to the outbox (shared by imports and corrections).
-    static func enqueueNotice(
-        _ db: Database, cipher: FieldCipher, kind: CustodyEventKind, eventID: Int64, occurredAt: Timestamp,
-        registrationID: Int64, channel: String, enqueuedAt: Double
-    ) throws {
-        let needsPIN = NoticeText.acknowledgementRequired.contains(kind) && channel != NotificationChannel.webhook.rawValue
-        let pin = needsPIN ? cipher.seal(OneTimeSecret.pin(), field: NotificationField.pin) : nil
-        try db.cachedStatement(sql: """
-            INSERT INTO outbox (message_id, registration_id, event_id, kind, occurred_at, enqueued_at, next_attempt_at, pin_sealed)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), registrationID, eventID,
-                kind.rawValue, occurredAt.secondsSinceEpoch, enqueuedAt, enqueuedAt, pin,
-            ])
-    }
 }
 
 extension SQLiteStore: AccuracyStore {
