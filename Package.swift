@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point downward only (see README "Architecture"):
-// vigil → VigilStore → VigilCrypto → VigilCore, and VigilFeeds → VigilCore.
+// vigil → VigilServer → VigilWeb → VigilStore → VigilCrypto → VigilCore, and VigilFeeds → VigilCore.
 // VigilCore and VigilFeeds use Foundation alone, so the domain builds and tests in seconds.
 let package = Package(
     name: "Vigil",
@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         .target(name: "VigilCore"),
@@ -57,10 +59,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The browser pages: server-rendered Mustache templates, sessions, CSRF, the two languages.
+        // Below VigilServer, which wires it into its router and lends it the lookup and the limiter.
+        .target(
+            name: "VigilWeb",
+            dependencies: [
+                "VigilCore", "VigilCrypto", "VigilStore", "VigilFeeds",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Catalog"), .copy("Static")]
+        ),
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilCrypto", "VigilStore", "VigilNotify", "VigilStats",
+                "VigilCore", "VigilCrypto", "VigilStore", "VigilNotify", "VigilStats", "VigilWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -75,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilCrypto", "VigilFeeds", "VigilStore", "VigilStats", "VigilServer",
+                "VigilCore", "VigilCrypto", "VigilFeeds", "VigilStore", "VigilStats", "VigilServer", "VigilWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilNotify", "VigilTestSupport", "VigilStore", "VigilFeeds", "VigilCrypto",
+                "VigilServer", "VigilNotify", "VigilTestSupport", "VigilStore", "VigilFeeds", "VigilCrypto", "VigilWeb",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

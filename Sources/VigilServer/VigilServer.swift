@@ -8,6 +8,7 @@ import ServiceLifecycle
 import VigilCore
 import VigilCrypto
 import VigilStore
+import VigilWeb
 
 /// How `vigil serve` runs.
 public struct ServerConfiguration: Sendable {
@@ -32,9 +33,10 @@ public struct ServerConfiguration: Sendable {
 
 /// Everything the server needs from a store.
 public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore & NotificationStore & RetentionStore & AccuracyStore & StatisticsStore
+    & WebAccountStore
 
 /// Builds the Vigil HTTP application: the OpenAPI operations behind problem, body-limit,
-/// authentication and rate-limit middleware, plus `/openapi.yaml` and `/metrics`.
+/// authentication and rate-limit middleware, plus `/openapi.yaml`, `/metrics` and the web pages.
 public enum VigilServer {
     public static func application(
         store: some ServerStore, keyring: Keyring, configuration: ServerConfiguration,
@@ -68,8 +70,13 @@ public enum VigilServer {
         // After the middleware: Hummingbird wraps each route with the middleware present when it is added.
         let stats = addStatsRoutes(to: router, store: store, clock: clock, logger: logger)
 
+        let lookups = LookupService(store: store, keyring: keyring, clock: clock, logger: logger)
+        // The browser pages share the API's lookup path and limiter (see ServerWebGateway).
+        let gateway = ServerWebGateway(lookups: lookups, limiter: limiter, access: store, clock: clock, logger: logger)
+        try WebPages(store: store, gateway: gateway, keyring: keyring, clock: clock, logger: logger).register(on: router)
+
         let handler = APIHandler(
-            lookups: LookupService(store: store, keyring: keyring, clock: clock, logger: logger),
+            lookups: lookups,
             audit: store, access: store, notifications: store, accuracy: store, limiter: limiter, stats: stats, clock: clock, logger: logger
         )
         // Compact, sorted JSON: the same answer is always the same bytes.

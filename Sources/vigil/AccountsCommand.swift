@@ -3,6 +3,7 @@ import Foundation
 import VigilCore
 import VigilCrypto
 import VigilStore
+import VigilWeb
 
 struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,11 +30,40 @@ struct AccountsCommand: AsyncParsableCommand {
         @Option(help: "The organisation's name (not a person's).") var name: String
         @Option(help: "For an agency: the feed source it owns (its records are visible to it in full); default: --name.")
         var source: String?
+        @Option(help: "For advocate and oversight: the login name for the web pages (with --password-stdin or --password-file).")
+        var login: String?
+        @Flag(help: "Read the web password from standard input (one line), so that it stays out of the shell history.")
+        var passwordStdin = false
+        @Option(help: ArgumentHelp("Read the web password from the first line of this file.", valueName: "file"))
+        var passwordFile: String?
         @OptionGroup var store: StoreOptions
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
             if role != .agency && source != nil { throw ValidationError("--source is for agency accounts only") }
+            let wantsPassword = passwordStdin || passwordFile != nil
+            if passwordStdin && passwordFile != nil { throw ValidationError("give --password-stdin or --password-file, not both") }
+            if wantsPassword && role == .agency {
+                throw ValidationError("agencies sign in to the web pages with their API key; passwords are for advocate and oversight accounts")
+            }
+            if wantsPassword != (login != nil) { throw ValidationError("--login and a password (--password-stdin or --password-file) go together") }
+        }
+
+        /// The password, read from where the options say, or nil when none was asked for.
+        func readPassword() throws -> String? {
+            var text: String?
+            if passwordStdin { text = readLine(strippingNewline: true) }
+            if let passwordFile {
+                guard let data = FileManager.default.contents(atPath: passwordFile) else {
+                    throw ValidationError("cannot read the password file \(passwordFile)")
+                }
+                text = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            }
+            guard let text else { return nil }
+            guard text.count >= PasswordHasher.minimumLength else {
+                throw ValidationError("the password must be at least \(PasswordHasher.minimumLength) characters long")
+            }
+            return text
         }
 
         /// An agency owns one feed source; without --source it is the source named like the agency
@@ -41,13 +71,19 @@ struct AccountsCommand: AsyncParsableCommand {
         var ownedSource: String? { role == .agency ? (source ?? name) : nil }
 
         func run() async throws {
+            let password = try readPassword()
             let (opened, keyring) = try store.open()
             let (account, token) = try await Self.create(in: opened, tier: role.tier, name: name, source: ownedSource)
+            if let password, let login {
+                try await opened.setPassword(
+                    accountID: account.id, login: login, passwordHash: try await PasswordHasher.hash(password), at: Clock.now)
+            }
             _ = try await opened.writeCheckpoint(keyring: keyring, at: Clock.now)
             if json {
                 try Terminal.printJSON(["id": String(account.id), "role": role.rawValue, "token": token])
             } else {
                 let owns = ownedSource.map { ", owning source \($0)" } ?? ""
+                if let login, password != nil { print("web sign-in: login \(login) with the password given") }
                 print("created \(role.rawValue) account \(account.id) (\(name)\(owns)); its token, shown only now:\n\(token)")
             }
         }

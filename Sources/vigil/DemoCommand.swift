@@ -6,6 +6,7 @@ import VigilCrypto
 import VigilFeeds
 import VigilServer
 import VigilStore
+import VigilWeb
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,8 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Generates a synthetic population (no real person), imports its facilities, feed and a day of \
             changes into DIR/vigil.sqlite, creates demo agency and oversight accounts (tokens kept in \
-            DIR/credentials.json, mode 0600), prints example lookups, and serves the API.
+            DIR/credentials.json, mode 0600, with web sign-ins for a demo advocate and oversight, a fresh \
+            case code and the example people), prints example lookups, and serves the API and the web pages.
             """
     )
 
@@ -47,25 +49,44 @@ struct DemoCommand: AsyncParsableCommand {
         print(ImportCommand.table(first, seconds: nil))
         // A victim who follows someone released in tomorrow's feed, through the demo's file channel.
         let notices = dir.appendingPathComponent("notices").path
-        let followed = try await Self.registerDemoVictim(store: store, population: population, folder: notices)
+        let victim = try await Self.registerDemoVictim(store: store, population: population, folder: notices)
+        let followed = victim != nil
         if let changes = generated.changesFile {
             let report = try await FeedImport.run(path: changes, source: Self.source, store: store, receivedAt: Clock.now)
             print(ImportCommand.table(report, seconds: nil))
         }
         _ = try await store.writeCheckpoint(keyring: keyring, at: Clock.now)
 
-        let credentials = try await Self.credentials(store: store, file: dir.appendingPathComponent("credentials.json").path)
+        let credentialsFile = dir.appendingPathComponent("credentials.json").path
+        var credentials = try await Self.credentials(store: store, file: credentialsFile)
         let examples = Self.examples(population)
         let url = "http://\(server.host):\(server.port)"
+        // The advocate's case list shows the demo victim's registration.
+        if let victim, let advocate = try await store.passwordAccount(login: credentials.advocateLogin ?? "")?.account {
+            try await store.linkRegistration(id: victim, advocateAccountID: advocate.id, at: Clock.now)
+        }
+        // A fresh, unused case code on every run (a code works once), for registering through the web page.
+        if let adult = examples.first?.1 {
+            credentials.caseCode = try await Self.issueCaseCode(store: store, person: adult)
+        }
+        credentials.web = url + "/"
+        credentials.examples = Dictionary(uniqueKeysWithValues: examples.compactMap { _, person, key in
+            person.record.aNumber.map { (key, Credentials.Example(aNumber: $0.formatted, countryOfBirth: person.record.countryOfBirth.alpha2)) }
+        })
+        try Self.save(credentials, to: credentialsFile)
         print("""
 
             Vigil demo — \(url)   (API contract: \(url)/openapi.yaml)
+              web pages: \(url)/   (lookup, registration, notices; staff sign-in at \(url)/signin)
+              advocate sign-in:  login \(credentials.advocateLogin ?? "-"), password in \(credentialsFile)
+              oversight sign-in: login \(credentials.oversightLogin ?? "-"), password in \(credentialsFile)
+              a case code to register with on \(url)/register: \(credentials.caseCode ?? "-")
               agency token (source \(Self.source)): \(credentials.agency)
               oversight token:                    \(credentials.oversight)
 
             Try (all data is synthetic):
             """)
-        for (label, person) in examples {
+        for (label, person, _) in examples {
             print("  # \(label)")
             print("  curl -s \(url)/api/v1/lookup -H 'content-type: application/json' "
                 + "-d '{\"a_number\":\"\(person.record.aNumber?.formatted ?? "")\",\"country_of_birth\":\"\(person.record.countryOfBirth.alpha2)\"}'")
@@ -90,30 +111,88 @@ struct DemoCommand: AsyncParsableCommand {
         try await app.runService()
     }
 
+    /// `credentials.json`: the demo's secrets and examples, all synthetic, mode 0600.
     struct Credentials: Codable {
         var agency: String
         var oversight: String
+        var advocateLogin: String?
+        var advocatePassword: String?
+        var oversightLogin: String?
+        var oversightPassword: String?
+        var caseCode: String?
+        var web: String?
+        var examples: [String: Example]?
+
+        struct Example: Codable {
+            var aNumber: String
+            var countryOfBirth: String
+            enum CodingKeys: String, CodingKey { case aNumber = "a_number", countryOfBirth = "country_of_birth" }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case agency, oversight, web, examples
+            case advocateLogin = "advocate_login", advocatePassword = "advocate_password"
+            case oversightLogin = "oversight_login", oversightPassword = "oversight_password", caseCode = "case_code"
+        }
     }
+
+    static let advocateLogin = "demo-advocate"
+    static let oversightLogin = "demo-oversight"
 
     /// Demo accounts, created once and kept beside the demo database so that reruns reuse them.
     static func credentials(store: SQLiteStore, file: String) async throws -> Credentials {
         if let data = FileManager.default.contents(atPath: file),
            let saved = try? JSONDecoder().decode(Credentials.self, from: data),
            try await store.account(tokenHash: AccountToken.hash(saved.agency)) != nil,
-           try await store.account(tokenHash: AccountToken.hash(saved.oversight)) != nil {
+           try await store.account(tokenHash: AccountToken.hash(saved.oversight)) != nil,
+           saved.advocatePassword != nil, try await store.passwordAccount(login: advocateLogin) != nil {
             return saved
         }
         let (_, agency) = try await AccountsCommand.Create.create(in: store, tier: .agency, name: "Demo custody agency", source: source)
-        let (_, oversight) = try await AccountsCommand.Create.create(in: store, tier: .oversight, name: "Demo privacy office", source: nil)
-        let credentials = Credentials(agency: agency, oversight: oversight)
-        _ = FileManager.default.createFile(
-            atPath: file, contents: try JSONEncoder().encode(credentials), attributes: [.posixPermissions: 0o600])
+        let (overseer, oversight) = try await AccountsCommand.Create.create(in: store, tier: .oversight, name: "Demo privacy office", source: nil)
+        let (advocate, _) = try await AccountsCommand.Create.create(in: store, tier: .advocate, name: "Demo victim services", source: nil)
+        // Random passwords, written only to the 0600 credentials file.
+        let advocatePassword = String(AccountToken.generate().dropFirst(4).prefix(20))
+        let oversightPassword = String(AccountToken.generate().dropFirst(4).prefix(20))
+        // Free the demo logins if an earlier run left them on other accounts.
+        for login in [advocateLogin, oversightLogin] {
+            if let old = try await store.passwordAccount(login: login) {
+                try await store.setPassword(accountID: old.account.id, login: "\(login)-retired-\(old.account.id)", passwordHash: "!", at: Clock.now)
+            }
+        }
+        try await store.setPassword(
+            accountID: advocate.id, login: advocateLogin, passwordHash: try await PasswordHasher.hash(advocatePassword), at: Clock.now)
+        try await store.setPassword(
+            accountID: overseer.id, login: oversightLogin, passwordHash: try await PasswordHasher.hash(oversightPassword), at: Clock.now)
+        let credentials = Credentials(
+            agency: agency, oversight: oversight, advocateLogin: advocateLogin, advocatePassword: advocatePassword,
+            oversightLogin: oversightLogin, oversightPassword: oversightPassword)
+        try save(credentials, to: file)
         return credentials
     }
 
+    static func save(_ credentials: Credentials, to file: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try? FileManager.default.removeItem(atPath: file)
+        guard FileManager.default.createFile(atPath: file, contents: try encoder.encode(credentials), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: file])
+        }
+    }
+
+    /// A one-time case code for `person`, valid for a day.
+    static func issueCaseCode(store: SQLiteStore, person: SyntheticPopulation.Person) async throws -> String? {
+        let code = OneTimeSecret.caseCode()
+        let now = Clock.now
+        let issued = try await store.issueCase(
+            source: source, sourceRecordID: person.record.sourceRecordID, codeHash: OneTimeSecret.hash(OneTimeSecret.normalizeCaseCode(code)),
+            expiresAt: Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 86_400), at: now)
+        return issued == nil ? nil : code
+    }
+
     /// Registers a file-channel victim for the first adult whom the changes feed releases.
-    /// Returns false when there is none (a tiny population) or the demo already has its registration.
-    static func registerDemoVictim(store: SQLiteStore, population: SyntheticPopulation, folder: String) async throws -> Bool {
+    /// Returns its id; nil when there is none (a tiny population) or the demo already has its registration.
+    static func registerDemoVictim(store: SQLiteStore, population: SyntheticPopulation, folder: String) async throws -> Int64? {
         let today = population.asOf
         for i in 0..<population.people {
             let person = population.person(i)
@@ -124,17 +203,18 @@ struct DemoCommand: AsyncParsableCommand {
             let now = Clock.now
             guard try await store.issueCase(
                 source: source, sourceRecordID: person.record.sourceRecordID, codeHash: hash,
-                expiresAt: Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 86_400), at: now) != nil else { return false }
+                expiresAt: Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 86_400), at: now) != nil else { return nil }
             let outcome = try await store.register(
                 codeHash: hash, channel: .file, address: folder, language: .es,
                 tokenHash: AccountToken.hash(RegistrationToken.generate()), webhookSecret: nil, at: now)
-            return outcome != .invalidCode
+            if case .registered(let id) = outcome { return id }
+            return nil
         }
-        return false
+        return nil
     }
 
-    /// One person of each kind the demo should show: found, and never found.
-    static func examples(_ population: SyntheticPopulation) -> [(String, SyntheticPopulation.Person)] {
+    /// One person of each kind the demo should show: found, and never found (label, person, short name).
+    static func examples(_ population: SyntheticPopulation) -> [(String, SyntheticPopulation.Person, String)] {
         let today = population.asOf
         var adult, protected, child: SyntheticPopulation.Person?
         for i in 0..<population.people where adult == nil || protected == nil || child == nil {
@@ -150,9 +230,9 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
         return [
-            ("an adult in custody: found, with facility and visiting information", adult),
-            ("a protected person: \"no_match\", exactly as for a number nobody holds (oversight gets an alert)", protected),
-            ("a child: \"no_match\", exactly as for a number nobody holds", child),
-        ].compactMap { label, person in person.map { (label, $0) } }
+            ("an adult in custody: found, with facility and visiting information", adult, "adult"),
+            ("a protected person: \"no_match\", exactly as for a number nobody holds (oversight gets an alert)", protected, "protected"),
+            ("a child: \"no_match\", exactly as for a number nobody holds", child, "child"),
+        ].compactMap { label, person, key in person.map { (label, $0, key) } }
     }
 }

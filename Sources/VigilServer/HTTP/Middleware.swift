@@ -5,6 +5,7 @@ import OpenAPIRuntime
 import VigilCore
 import VigilCrypto
 import VigilStore
+import VigilWeb
 
 /// Turns every error into `application/problem+json`, and makes sure none leaks a value.
 struct ProblemMiddleware: RouterMiddleware {
@@ -36,16 +37,19 @@ struct ProblemMiddleware: RouterMiddleware {
 }
 
 /// Collects the body up to the context's limit before anything else reads it: OpenAPI handlers
-/// stream bodies, and a streamed body is otherwise unlimited.
+/// stream bodies, and a streamed body is otherwise unlimited. The web page that uploads a feed file
+/// gets a larger limit, and only for a browser that already holds a session cookie.
 struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = VigilRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
+        let upload = WebPages.uploadPaths.contains(request.uri.path) && request.cookies[WebSession.cookieName] != nil
+        let limit = upload ? WebPages.maxUpload : context.maxUploadSize
         do {
-            _ = try await request.collectBody(upTo: context.maxUploadSize)
+            _ = try await request.collectBody(upTo: limit)
         } catch {
-            throw Problem.contentTooLarge(limit: context.maxUploadSize)
+            throw Problem.contentTooLarge(limit: limit)
         }
         return try await next(request, context)
     }

@@ -91,6 +91,7 @@ enum SQLiteSchema {
         registerNotificationMigration(&migrator)
         registerRetentionMigration(&migrator)
         registerAccuracyMigration(&migrator)
+        registerWebAccountsMigration(&migrator)
         return migrator
     }
 }
