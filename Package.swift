@@ -130,6 +130,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(name: "VigilWebTests", dependencies: ["VigilWeb", "VigilCrypto"]),
         .testTarget(
             name: "VigilCLITests",
             dependencies: ["vigil", "VigilCrypto", "VigilStore", "VigilTestSupport"]

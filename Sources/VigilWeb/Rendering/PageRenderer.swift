@@ -32,3 +32,10 @@ public struct PageRenderer: Sendable {
         library.render(context, withTemplate: template) ?? ""
     }
 }
+
+extension PageRenderer {
+    /// Where a template lives in the bundle (for tests and diagnostics).
+    public static func templateURL(_ name: String) -> URL? {
+        Bundle.module.url(forResource: name, withExtension: "mustache", subdirectory: "Templates")
+    }
+}
