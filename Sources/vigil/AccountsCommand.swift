@@ -73,6 +73,10 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             let password = try readPassword()
             let (opened, keyring) = try store.open()
+            // Refuse a taken login before the account exists, so that a refusal leaves nothing half made.
+            if let login, password != nil, try await opened.passwordAccount(login: login) != nil {
+                throw ValidationError("the login \(login) is already used by another account: choose another")
+            }
             let (account, token) = try await Self.create(in: opened, tier: role.tier, name: name, source: ownedSource)
             if let password, let login {
                 try await opened.setPassword(
