@@ -83,7 +83,11 @@ public struct OutboxWorker: Service {
 
     private func deliver(_ message: OutboxMessage) async throws {
         let statusURL = configuration.publicURL + "/api/v1/registrations/me"
-        let notice = NoticeText.make(kind: message.kind, language: message.registration.language, pin: message.pin, statusURL: statusURL)
+        // The web page that takes the PIN, with this notice's number filled in.
+        let acknowledgeURL = configuration.publicURL + "/acknowledge?message=" + message.messageID
+        let notice = NoticeText.make(
+            kind: message.kind, language: message.registration.language, pin: message.pin, statusURL: statusURL,
+            acknowledgeURL: acknowledgeURL)
         let payload = Self.payload(message, statusURL: statusURL)
         let outcome: DeliveryOutcome
         if let channel = channels[message.registration.channel] {

@@ -67,13 +67,14 @@ public enum VigilServer {
         router.add(middleware: BodyLimitMiddleware())
         router.add(middleware: AuthenticationMiddleware(accounts: store, registrations: store))
         router.add(middleware: RateLimitMiddleware(limiter: limiter))
-        // After the middleware: Hummingbird wraps each route with the middleware present when it is added.
-        let stats = addStatsRoutes(to: router, store: store, clock: clock, logger: logger)
-
         let lookups = LookupService(store: store, keyring: keyring, clock: clock, logger: logger)
         // The browser pages share the API's lookup path and limiter (see ServerWebGateway).
         let gateway = ServerWebGateway(lookups: lookups, limiter: limiter, access: store, clock: clock, logger: logger)
-        try WebPages(store: store, gateway: gateway, keyring: keyring, clock: clock, logger: logger).register(on: router)
+        let pages = try WebPages(store: store, gateway: gateway, keyring: keyring, clock: clock, logger: logger)
+        router.add(middleware: WebNotFoundMiddleware(pages: pages))
+        // After the middleware: Hummingbird wraps each route with the middleware present when it is added.
+        let stats = addStatsRoutes(to: router, store: store, clock: clock, logger: logger)
+        pages.register(on: router)
 
         let handler = APIHandler(
             lookups: lookups,

@@ -69,7 +69,7 @@ public struct WebPages: Sendable {
     }
 
     /// Builds the visit, runs the page, and turns any error into a page (never a stack trace, never a value).
-    private func page<Context: RequestContext & RemoteAddressRequestContext>(
+    func page<Context: RequestContext & RemoteAddressRequestContext>(
         _ request: Request, _ context: Context, _ body: (inout Visit) async throws -> Response
     ) async -> Response {
         var visit: Visit

@@ -297,15 +297,18 @@ class Suite:
         while time.time() < deadline and notice is None:
             for name in sorted(os.listdir(notices)) if os.path.isdir(notices) else []:
                 text = open(os.path.join(notices, name), encoding="utf-8").read()
-                message, pin = re.search(r"Message-ID: (msg_\w+)", text), re.search(r"PIN (\d+)", text)
-                if message and pin:
-                    notice = (message.group(1), pin.group(1))
+                link, pin = re.search(r"(?:Confirm it here|Confírmelo aquí): (\S+)", text), re.search(r"PIN (\d+)", text)
+                if link and pin:
+                    notice = (link.group(1), pin.group(1))
                     break
             time.sleep(1)
-        if not self.check(notice is not None, "the demo's file channel wrote a notice with a PIN"):
+        if not self.check(notice is not None, "the demo's file channel wrote a notice with a PIN and a link"):
             return
-        message, pin = notice
-        self.go("/acknowledge?message=" + message)
+        link, pin = notice
+        self.check(link.startswith(self.base + "/acknowledge?message=msg_") and pin not in link, "the link names the notice, not its PIN")
+        message = link.split("message=")[1]
+        self.driver.get_log("performance")
+        self.driver.get(link)
         self.page("acknowledge", phone=True)
         self.check(self.driver.find_element(By.ID, "message_id").get_attribute("value") == message,
                    "the link fills in the message number")

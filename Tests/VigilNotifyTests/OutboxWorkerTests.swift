@@ -141,4 +141,13 @@ struct NotificationFixture {
             #expect(es.subject.contains("Aviso"))
         }
     }
+
+    @Test func aNoticeWithAPINLinksToTheAcknowledgementPage() {
+        let link = "https://vigil.example/acknowledge?message=msg_1"
+        let en = NoticeText.make(kind: .released, language: .en, pin: "123456", statusURL: "s", acknowledgeURL: link)
+        let es = NoticeText.make(kind: .released, language: .es, pin: "123456", statusURL: "s", acknowledgeURL: link)
+        #expect(en.body.contains("Confirm it here: \(link)") && es.body.contains("Confírmelo aquí: \(link)"))
+        // A notice that needs no PIN gets no confirmation link.
+        #expect(!NoticeText.make(kind: .booked, language: .en, pin: nil, statusURL: "s", acknowledgeURL: link).body.contains(link))
+    }
 }

@@ -228,3 +228,18 @@ final class TestBrowser: @unchecked Sendable {
         #expect(try await fixture.store.registration(tokenHash: AccountToken.hash(token))?.status == "cancelled")
     }
 }
+
+@Suite struct WebNotFoundTests {
+    @Test func aBrowserGetsAPageAndTheAPIKeepsItsProblem() async throws {
+        let fixture = try await ServerFixture()
+        try await Application(router: try fixture.router()).test(.router) { client in
+            let page = try await client.execute(uri: "/no-such-page", method: .get, headers: [.accept: "text/html", .acceptLanguage: "es"])
+            #expect(page.status == .notFound && page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.text.contains("Página no encontrada") && page.headers[.contentSecurityPolicy] != nil)
+            let api = try await client.execute(uri: "/api/v1/nothing", method: .get, headers: [.accept: "text/html"])
+            #expect(api.status == .notFound && api.headers[.contentType] == "application/problem+json")
+            let machine = try await client.execute(uri: "/no-such-page", method: .get)
+            #expect(machine.status == .notFound && machine.headers[.contentType] == "application/problem+json")
+        }
+    }
+}

@@ -12,8 +12,10 @@ public struct NoticeText: Sendable, Equatable {
     /// Event kinds whose notices ask the victim to acknowledge them, and are repeated until they do.
     public static let acknowledgementRequired: Set<CustodyEventKind> = [.released, .escaped, .removed]
 
+    /// `acknowledgeURL`, when given with a PIN, is the web page that confirms the notice (its message
+    /// number filled in; the PIN is typed there, never put in the link).
     public static func make(
-        kind: CustodyEventKind, language: NoticeLanguage, pin: String?, statusURL: String
+        kind: CustodyEventKind, language: NoticeLanguage, pin: String?, statusURL: String, acknowledgeURL: String? = nil
     ) -> NoticeText {
         let what: String
         switch (language, kind) {
@@ -38,6 +40,7 @@ public struct NoticeText: Sendable, Equatable {
         case .en:
             var body = "Vigil: the person linked to your case \(what). See the current status: \(statusURL)"
             if let pin { body += "\nPlease confirm you received this notice with PIN \(pin). We will repeat it until you do." }
+            if pin != nil, let acknowledgeURL { body += "\nConfirm it here: \(acknowledgeURL)" }
             if kind == .released || kind == .escaped {
                 body += "\nIf you feel unsafe, call 911 or your victim advocate."
             }
@@ -45,6 +48,7 @@ public struct NoticeText: Sendable, Equatable {
         case .es:
             var body = "Vigil: la persona vinculada a su caso \(what). Vea el estado actual: \(statusURL)"
             if let pin { body += "\nConfirme que recibió este aviso con el PIN \(pin). Lo repetiremos hasta que lo confirme." }
+            if pin != nil, let acknowledgeURL { body += "\nConfírmelo aquí: \(acknowledgeURL)" }
             if kind == .released || kind == .escaped {
                 body += "\nSi no se siente segura o seguro, llame al 911 o a su intercesor de víctimas."
             }
