@@ -148,7 +148,8 @@ extension WebPages {
             [
                 "source": q.source, "batches": String(q.batches), "rows": String(q.rows), "rejected": String(q.rejected),
                 "reject_rate": String(format: "%.1f %%", q.rejectRate * 100), "conflicts": String(q.conflicts),
-                "disputes": String(q.disputes), "corrections": String(q.corrections), "last_batch": q.lastBatchAt,
+                "disputes": String(q.disputes), "corrections": String(q.corrections),
+                "last_batch": Timestamp(iso: q.lastBatchAt).map(Self.format) ?? q.lastBatchAt,
             ]
         }
         var values: [String: Any] = ["alerts": alerts, "has_alerts": !alerts.isEmpty, "quality": quality, "has_quality": !quality.isEmpty]
