@@ -222,6 +222,8 @@ final class TestBrowser: @unchecked Sendable {
             #expect(try await browser.post(client, "/manage", ["token": "vgr_wrong"]).status == .badRequest)
             let opened = try await browser.post(client, "/manage", ["token": token])
             #expect(opened.status == .seeOther && opened.headers[.location] == "/manage")
+            let cookie = try #require(opened.headers[values: .setCookie].first { $0.hasPrefix("vigil_session=") })
+            #expect(cookie.contains("Max-Age=7200;"), "an opened registration stays open two hours at most")
             let page = try await browser.get(client, "/manage")
             #expect(page.text.contains("Text message (SMS)") && page.text.contains("In custody") && !page.text.contains("+15555550100"))
             let cancelled = try await browser.post(client, "/manage/cancel", [:])

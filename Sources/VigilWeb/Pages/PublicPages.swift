@@ -127,6 +127,8 @@ extension WebPages {
             return render(visit, "manage", status: .badRequest, ["error": text("error_token", visit)])
         }
         visit.session.registration = AccountToken.hash(token)
+        // Opened on a shared computer, it should not stay open all day: two hours at most.
+        visit.session.expires = min(visit.session.expires, visit.now + WebSession.signedInLifetime)
         visit.saveSession(codec)
         return redirect(visit, to: "/manage")
     }
