@@ -389,6 +389,12 @@ class Suite:
         self.check(len(self.driver.find_elements(By.CSS_SELECTOR, "#quality tbody tr")) >= 1, "the quality table has the demo source")
         self.sign_out()
 
+    def not_found(self):
+        self.go("/no-such-page?lang=es")
+        self.page("not-found-es")
+        self.check("Página no encontrada" in self.text(), "a mistyped address gets a page in the visitor's language")
+        self.go("/?lang=en")
+
     def csrf_without_browser(self):
         """A POST from outside the session: no cookie, no token → 403, in the page's language."""
         request = urllib.request.Request(self.base + "/lookup", data=b"a_number=A000000077&country=MX", method="POST")
@@ -456,6 +462,7 @@ def main():
         suite.flow("advocate sign-in and case list", suite.advocate)
         suite.flow("agency upload and report", suite.agency)
         suite.flow("oversight", suite.oversight)
+        suite.flow("page not found", suite.not_found)
         suite.flow("CSRF", suite.csrf_without_browser)
         log.flush()
         # The demo prints example commands on purpose; the server's log lines must hold no identifier.
