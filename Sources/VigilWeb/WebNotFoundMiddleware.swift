@@ -2,7 +2,7 @@ import Hummingbird
 
 /// A browser that asks for a page that does not exist gets a page, in its language, rather than
 /// the API's problem+json. API paths and non-HTML clients keep the API's answer.
-public struct WebNotFoundMiddleware<Context: RequestContext & RemoteAddressRequestContext>: RouterMiddleware {
+public struct WebNotFoundMiddleware<Context: WebRequestContext>: RouterMiddleware {
     let pages: WebPages
 
     public init(pages: WebPages) { self.pages = pages }
@@ -18,7 +18,7 @@ public struct WebNotFoundMiddleware<Context: RequestContext & RemoteAddressReque
 }
 
 extension WebPages {
-    func notFound<Context: RequestContext & RemoteAddressRequestContext>(_ request: Request, _ context: Context) async -> Response {
+    func notFound<Context: WebRequestContext>(_ request: Request, _ context: Context) async -> Response {
         await page(request, context) { visit in
             message(visit, status: .notFound, heading: "error_not_found_title", text: "error_not_found")
         }

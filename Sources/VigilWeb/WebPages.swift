@@ -39,7 +39,7 @@ public struct WebPages: Sendable {
     /// Paths whose body may be as large as ``maxUpload``; every other stays at the server's small limit.
     public static let uploadPaths: Set<String> = ["/agency/upload"]
 
-    public func register<Context: RequestContext & RemoteAddressRequestContext>(on router: Router<Context>) {
+    public func register<Context: WebRequestContext>(on router: Router<Context>) {
         router.get("/static/vigil.css") { _, _ in
             Response(
                 status: .ok,
@@ -69,12 +69,12 @@ public struct WebPages: Sendable {
     }
 
     /// Builds the visit, runs the page, and turns any error into a page (never a stack trace, never a value).
-    func page<Context: RequestContext & RemoteAddressRequestContext>(
+    func page<Context: WebRequestContext>(
         _ request: Request, _ context: Context, _ body: (inout Visit) async throws -> Response
     ) async -> Response {
         var visit: Visit
         do {
-            visit = try await Visit.start(request, client: context.remoteAddress?.ipAddress ?? "unknown", pages: self)
+            visit = try await Visit.start(request, client: context.webClientKey, pages: self)
         } catch {
             logger.error("web visit failed", metadata: ["error.type": "\(type(of: error))"])
             return Response(status: .internalServerError, headers: WebHeaders.page(), body: .init(byteBuffer: ByteBuffer(string: "")))

@@ -37,3 +37,8 @@ struct ServerWebGateway: WebGateway {
         RegistrationAddress.problem(address, channel: channel) != nil
     }
 }
+
+/// The pages count a client exactly as the API's middleware does.
+extension VigilRequestContext: WebRequestContext {
+    public var webClientKey: String { clientKey }
+}
