@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -44,6 +45,15 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilCrypto", "VigilFeeds",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The PostgreSQL store: the same protocols as the SQLite one, for several instances on one database.
+        .target(
+            name: "VigilPostgres",
+            dependencies: [
+                "VigilCore", "VigilCrypto", "VigilFeeds", "VigilStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -75,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilCrypto", "VigilFeeds", "VigilStore", "VigilStats", "VigilServer",
+                "VigilCore", "VigilCrypto", "VigilFeeds", "VigilStore", "VigilPostgres", "VigilStats", "VigilServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -31,7 +31,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Everything the server needs from a store.
-public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore & NotificationStore & RetentionStore & AccuracyStore & StatisticsStore
+public typealias ServerStore = CompleteStore
 
 /// Builds the Vigil HTTP application: the OpenAPI operations behind problem, body-limit,
 /// authentication and rate-limit middleware, plus `/openapi.yaml` and `/metrics`.

@@ -14,6 +14,17 @@ public struct Registration: Sendable, Equatable {
     public var address: String
     public var language: NoticeLanguage
     public var status: String
+
+    package init(
+        id: Int64, personID: Int64, channel: NotificationChannel, address: String, language: NoticeLanguage, status: String
+    ) {
+        self.id = id
+        self.personID = personID
+        self.channel = channel
+        self.address = address
+        self.language = language
+        self.status = status
+    }
 }
 
 /// One notice waiting in the outbox, with everything a channel needs to send it.
@@ -33,6 +44,21 @@ public struct OutboxMessage: Sendable, Equatable {
     /// The acknowledgement PIN, when this notice asks for one.
     public var pin: String?
     public var repeats: Int
+
+    package init(
+        id: Int64, messageID: String, registration: Registration, webhookSecret: String? = nil, kind: CustodyEventKind, occurredAt: Timestamp, enqueuedAt: Double, attempt: Int, pin: String? = nil, repeats: Int
+    ) {
+        self.id = id
+        self.messageID = messageID
+        self.registration = registration
+        self.webhookSecret = webhookSecret
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.enqueuedAt = enqueuedAt
+        self.attempt = attempt
+        self.pin = pin
+        self.repeats = repeats
+    }
 }
 
 public enum RegistrationOutcome: Sendable, Equatable {

@@ -41,7 +41,7 @@ struct AccountsCommand: AsyncParsableCommand {
         var ownedSource: String? { role == .agency ? (source ?? name) : nil }
 
         func run() async throws {
-            let (opened, keyring) = try store.open()
+            let (opened, keyring) = try await store.open()
             let (account, token) = try await Self.create(in: opened, tier: role.tier, name: name, source: ownedSource)
             _ = try await opened.writeCheckpoint(keyring: keyring, at: Clock.now)
             if json {
@@ -52,7 +52,7 @@ struct AccountsCommand: AsyncParsableCommand {
             }
         }
 
-        static func create(in store: SQLiteStore, tier: AccessTier, name: String, source: String?) async throws -> (Account, String) {
+        static func create(in store: some CompleteStore, tier: AccessTier, name: String, source: String?) async throws -> (Account, String) {
             let token = AccountToken.generate()
             let account = try await store.createAccount(
                 tier: tier, name: name, source: source, tokenHash: AccountToken.hash(token), at: Clock.now)

@@ -37,7 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         var options = try StoreOptions.parse(["--database", database])
         options.keyring = dir.appendingPathComponent("vigil.keyring").path
-        let (store, keyring) = try options.open()
+        let (store, keyring) = try await options.open()
 
         let facilities = try await FacilitiesImport.run(
             path: generated.facilitiesFile, source: Self.source, store: store, receivedAt: Clock.now)
@@ -96,7 +96,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// Demo accounts, created once and kept beside the demo database so that reruns reuse them.
-    static func credentials(store: SQLiteStore, file: String) async throws -> Credentials {
+    static func credentials(store: some CompleteStore, file: String) async throws -> Credentials {
         if let data = FileManager.default.contents(atPath: file),
            let saved = try? JSONDecoder().decode(Credentials.self, from: data),
            try await store.account(tokenHash: AccountToken.hash(saved.agency)) != nil,
@@ -113,7 +113,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Registers a file-channel victim for the first adult whom the changes feed releases.
     /// Returns false when there is none (a tiny population) or the demo already has its registration.
-    static func registerDemoVictim(store: SQLiteStore, population: SyntheticPopulation, folder: String) async throws -> Bool {
+    static func registerDemoVictim(store: some CompleteStore, population: SyntheticPopulation, folder: String) async throws -> Bool {
         let today = population.asOf
         for i in 0..<population.people {
             let person = population.person(i)

@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Do not deliver notices from this process (run `vigil worker` elsewhere).") var noWorker = false
 
     func run() async throws {
-        let (opened, keyring) = try store.open()
+        let (opened, keyring) = try await store.open()
         let worker = noWorker ? nil : notify.worker(
             store: opened, defaultURL: "http://\(server.host):\(server.port)", logger: Logger(label: "vigil.worker"))
         let app = try VigilServer.application(

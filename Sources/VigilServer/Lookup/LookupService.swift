@@ -113,17 +113,5 @@ public struct LookupService: Sendable {
     }
 }
 
-/// What the lookup needs from a store.
-public protocol LookupStore: Sendable {
-    func records(aNumber: ANumber) async throws -> [StoredCustodyRecord]
-    func records(personID: Int64) async throws -> [StoredCustodyRecord]
-    func facility(code: String) async throws -> Facility?
-    /// The decryption work of one record, for an answer that found none.
-    func decoyDecrypt() throws
-    func appendAudit(_ entries: [AuditEntry]) async throws -> Int
-    func raiseAlert(kind: String, details: [String: String], at: Timestamp) async throws
-}
-
-extension SQLiteStore: LookupStore {}
-
-
+/// What a lookup reads and writes: records by blind index, facilities, the audit log and alerts.
+public typealias LookupStore = Store & AuditLogStore & AccessStore

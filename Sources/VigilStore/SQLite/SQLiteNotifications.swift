@@ -56,12 +56,6 @@ extension SQLiteSchema {
     }
 }
 
-/// The sealing labels of notification columns.
-enum NotificationField {
-    static let address = "registration.address"
-    static let secret = "registration.webhook_secret"
-    static let pin = "outbox.pin"
-}
 
 extension SQLiteStore {
     /// Writes one notice to the outbox (shared by imports and corrections).
@@ -69,13 +63,12 @@ extension SQLiteStore {
         _ db: Database, cipher: FieldCipher, kind: CustodyEventKind, eventID: Int64, occurredAt: Timestamp,
         registrationID: Int64, channel: String, enqueuedAt: Double
     ) throws {
-        let needsPIN = NoticeText.acknowledgementRequired.contains(kind) && channel != NotificationChannel.webhook.rawValue
-        let pin = needsPIN ? cipher.seal(OneTimeSecret.pin(), field: NotificationField.pin) : nil
+        let pin = OutboxNotice.sealedPIN(kind: kind, channel: channel, cipher: cipher)
         try db.cachedStatement(sql: """
             INSERT INTO outbox (message_id, registration_id, event_id, kind, occurred_at, enqueued_at, next_attempt_at, pin_sealed)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), registrationID, eventID,
+                OutboxNotice.newMessageID(), registrationID, eventID,
                 kind.rawValue, occurredAt.secondsSinceEpoch, enqueuedAt, enqueuedAt, pin,
             ])
     }
@@ -225,7 +218,7 @@ extension SQLiteStore: NotificationStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT id, pin_sealed FROM outbox WHERE message_id = ?", arguments: [messageID]),
                   let sealed = row["pin_sealed"] as Data?,
                   let expected = try? cipher.open(sealed, field: NotificationField.pin),
-                  Self.constantTimeEqual(expected, pin)
+                  constantTimeEqual(expected, pin)
             else { return false }
             try db.execute(sql: """
                 UPDATE outbox SET acknowledged_at = COALESCE(acknowledged_at, ?),
@@ -257,11 +250,5 @@ extension SQLiteStore: NotificationStore {
             id: row["id"], personID: row["person_id"], channel: NotificationChannel(rawValue: row["channel"]) ?? .file,
             address: try cipher.open(row["address_sealed"], field: NotificationField.address),
             language: NoticeLanguage(rawValue: row["language"]) ?? .en, status: row["status"])
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
