@@ -109,7 +109,15 @@ let package = Package(
             name: "VigilFeedsTests",
             dependencies: ["VigilFeeds", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilFeeds", "VigilCrypto"]),
+        // The store conformance suite: every behaviour once, run on SQLite and (given a URL) on PostgreSQL.
+        .testTarget(
+            name: "VigilStoreTests",
+            dependencies: [
+                "VigilStore", "VigilPostgres", "VigilFeeds", "VigilCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(name: "VigilStatsTests", dependencies: ["VigilStats", "VigilStore", "VigilFeeds", "VigilCrypto"]),
         .testTarget(
             name: "VigilNotifyTests",

@@ -27,7 +27,7 @@ extension PostgresRandomAccessRow {
 }
 
 /// A `postgres://` database URL, taken apart. Its password never appears in a message.
-struct PostgresURL {
+package struct PostgresURL {
     var host: String
     var port: Int
     var username: String
@@ -36,7 +36,7 @@ struct PostgresURL {
     var sslMode: String
     var schema: String?
 
-    init(_ url: String) throws {
+    package init(_ url: String) throws {
         guard let components = URLComponents(string: url),
               ["postgres", "postgresql"].contains(components.scheme ?? ""),
               let host = components.host, !host.isEmpty
@@ -65,11 +65,11 @@ struct PostgresURL {
     }
 
     /// The URL without its password, for messages.
-    var redacted: String {
+    package var redacted: String {
         "postgres://\(username)@\(host):\(port)/\(database ?? "")"
     }
 
-    var clientConfiguration: PostgresClient.Configuration {
+    package var clientConfiguration: PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS = switch sslMode {
         case "disable": .disable
         case "require": .require(.makeClientConfiguration())
