@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilCLITests",
-            dependencies: ["vigil", "VigilCrypto", "VigilStore", "VigilTestSupport"]
+            dependencies: ["vigil", "VigilCrypto", "VigilStore", "VigilPostgres", "VigilTestSupport"]
         ),
     ]
 )
