@@ -58,7 +58,8 @@ public enum VigilServer {
         clock: @escaping LookupService.Clock, logger: Logger
     ) throws -> Router<VigilRequestContext> {
         let metrics = PrometheusExport.registry
-        let limiter = RateLimiter(limits: configuration.limits)
+        // Several instances on one database count together; a lone SQLite server counts in memory.
+        let limiter = RateLimiter(limits: configuration.limits, ledger: store as? any SharedRateLedger)
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
