@@ -12,12 +12,6 @@ import VigilStore
 /// anything; a changed row goes through ``VigilCore/CustodyTransition`` against the stored state, and
 /// only a legal change is written, with its events, its notices and a revision entry for provenance.
 struct PostgresBatchWriter {
-    enum Outcome {
-        case unchanged
-        case applied([CustodyEvent])
-        case refused(TransitionError)
-    }
-
     let connection: PostgresConnection
     let batchID: Int64
     let source: String
@@ -28,7 +22,7 @@ struct PostgresBatchWriter {
     private var logger: Logger { store.logger }
     private var keys: CustodyRowKeys { store.keys }
 
-    func apply(_ record: CustodyRecord, receivedAt: Timestamp) async throws -> Outcome {
+    func apply(_ record: CustodyRecord, receivedAt: Timestamp) async throws -> RowOutcome {
         let fingerprint = keys.fingerprint(record, source: source)
         let current = try await connection.rows("""
             SELECT id, person_id, fingerprint, status, status_date, booking_date, facility_code, release_reason, purged_at

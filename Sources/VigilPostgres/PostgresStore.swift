@@ -24,8 +24,7 @@ public final class PostgresStore: Sendable {
     let keys: CustodyRowKeys
     let logger: Logger
     private let runner: Task<Void, Never>
-    /// A sealed record no one holds, opened when a lookup finds nothing so that a miss costs what a hit does.
-    private let decoy: [(Data, String)]
+    private let decoy: DecoyRecord
 
     /// Connects to the database `url` names and brings its schema up to date.
     ///
@@ -55,12 +54,7 @@ public final class PostgresStore: Sendable {
         cipher = FieldCipher(keyring: keyring)
         index = BlindIndex(keyring: keyring)
         keys = CustodyRowKeys(cipher: cipher, index: index)
-        decoy = [
-            (cipher.seal("000000000", field: SealedField.aNumber), SealedField.aNumber),
-            (cipher.seal("Decoy Decoy", field: SealedField.familyName), SealedField.familyName),
-            (cipher.seal("Decoy", field: SealedField.givenName), SealedField.givenName),
-            (cipher.seal("1970-01-01", field: SealedField.dateOfBirth), SealedField.dateOfBirth),
-        ]
+        decoy = DecoyRecord(cipher: cipher)
     }
 
     /// Closes every connection. The store cannot be used afterwards.
@@ -104,9 +98,6 @@ public final class PostgresStore: Sendable {
         case budget = 0x5649_4749_4C04
     }
 
-    func decoyDecryptWork() throws {
-        for (sealed, field) in decoy { _ = try cipher.open(sealed, field: field) }
-    }
 }
 
 // MARK: - Store
@@ -117,39 +108,27 @@ extension PostgresStore: Store {
     ) async throws -> BatchSummary {
         try await write { connection in
             try await connection.lock(.custody, logger: logger)
-            var summary = try await Self.openBatch(connection, kind: "custody", provenance, logger: logger)
+            var tally = BatchTally(try await Self.openBatch(connection, kind: "custody", provenance, logger: logger))
             let writer = PostgresBatchWriter(
-                connection: connection, batchID: summary.batchID, source: provenance.source, store: self)
-            var rejects = RejectTally()
+                connection: connection, batchID: tally.summary.batchID, source: provenance.source, store: self)
             while let row = try rows.next() {
-                summary.rows += 1
                 switch row {
                 case .rejected(let problem):
-                    summary.rejected += 1
-                    rejects.add(column: problem.column, reason: problem.reason)
-                    onReject(problem)
+                    onReject(tally.count(rejected: problem))
                 case .record(let line, let record):
-                    switch try await writer.apply(record, receivedAt: provenance.receivedAt) {
-                    case .unchanged:
-                        summary.unchanged += 1
-                    case .applied(let events):
-                        summary.accepted += 1
-                        summary.events += events.count
-                        for event in events { summary.eventsByKind[event.kind.rawValue, default: 0] += 1 }
-                    case .refused(let error):
-                        summary.rejected += 1
-                        rejects.add(column: error.column, reason: error.description)
-                        onReject(RowProblem(line: line, column: error.column, reason: error.description))
+                    if let problem = tally.count(line: line, try await writer.apply(record, receivedAt: provenance.receivedAt)) {
+                        onReject(problem)
                     }
                 }
             }
-            for (key, count) in rejects.counts {
-                try await connection.run(
-                    "INSERT INTO batch_reject (batch_id, column_name, reason, count) VALUES (\(summary.batchID), \(key.column), \(key.reason), \(count))",
-                    logger: logger)
+            for (key, count) in tally.rejects {
+                try await connection.run("""
+                    INSERT INTO batch_reject (batch_id, column_name, reason, count)
+                    VALUES (\(tally.summary.batchID), \(key.column), \(key.reason), \(count))
+                    """, logger: logger)
             }
-            try await self.closeBatch(connection, summary)
-            return summary
+            try await self.closeBatch(connection, tally.summary)
+            return tally.summary
         }
     }
 
@@ -204,7 +183,7 @@ extension PostgresStore: Store {
         return try rows.map(decodeRecord)
     }
 
-    public func decoyDecrypt() throws { try decoyDecryptWork() }
+    public func decoyDecrypt() throws { try decoy.open() }
 
     /// Records with their person's sealed data; newest status first.
     private static let recordSelect = """

@@ -1,6 +1,7 @@
 import Foundation
 import VigilCore
 import VigilCrypto
+import VigilFeeds
 
 // What every store implementation shares: the labels values are sealed under, the keyed tokens
 // and fingerprints rows are found by, and the rules that are Vigil's rather than a database's.
@@ -112,6 +113,27 @@ package struct CustodyRowKeys {
     }
 }
 
+/// A sealed record no one holds, opened when a lookup finds nothing so that a miss costs what a hit does.
+package struct DecoyRecord: Sendable {
+    private let fields: [(sealed: Data, field: String)]
+    private let cipher: FieldCipher
+
+    package init(cipher: FieldCipher) {
+        self.cipher = cipher
+        fields = [
+            (cipher.seal("000000000", field: SealedField.aNumber), SealedField.aNumber),
+            (cipher.seal("Decoy Decoy", field: SealedField.familyName), SealedField.familyName),
+            (cipher.seal("Decoy", field: SealedField.givenName), SealedField.givenName),
+            (cipher.seal("1970-01-01", field: SealedField.dateOfBirth), SealedField.dateOfBirth),
+        ]
+    }
+
+    /// The decryption work of one record.
+    package func open() throws {
+        for (sealed, field) in fields { _ = try cipher.open(sealed, field: field) }
+    }
+}
+
 /// A person's columns, sealed: what `person` rows hold.
 package struct SealedPerson {
     package var aNumberIndex: Data?
@@ -151,19 +173,52 @@ extension BatchSummary {
     }
 }
 
-/// Reject reasons of a batch, counted by column and rule (never by value) for the quality report.
-package struct RejectTally {
-    package struct Key: Hashable {
+/// What became of one decoded row a store tried to apply.
+package enum RowOutcome {
+    case unchanged
+    case applied([CustodyEvent])
+    case refused(TransitionError)
+}
+
+/// Counts a batch's rows into its summary, and its rejects by column and rule (never by value) for the
+/// quality report, the same way in every store.
+package struct BatchTally {
+    package struct RejectKey: Hashable {
         package var column: String
         package var reason: String
     }
 
-    package private(set) var counts: [Key: Int] = [:]
+    package var summary: BatchSummary
+    package private(set) var rejects: [RejectKey: Int] = [:]
 
-    package init() {}
+    package init(_ summary: BatchSummary) { self.summary = summary }
 
-    package mutating func add(column: String?, reason: String) {
-        counts[Key(column: column ?? "", reason: reason), default: 0] += 1
+    /// A row the decoder refused; returns the problem, to pass on.
+    package mutating func count(rejected problem: RowProblem) -> RowProblem {
+        summary.rows += 1
+        return reject(problem)
+    }
+
+    /// A row the store tried to apply; returns its problem when the store refused it.
+    package mutating func count(line: Int, _ outcome: RowOutcome) -> RowProblem? {
+        summary.rows += 1
+        switch outcome {
+        case .unchanged:
+            summary.unchanged += 1
+        case .applied(let events):
+            summary.accepted += 1
+            summary.events += events.count
+            for event in events { summary.eventsByKind[event.kind.rawValue, default: 0] += 1 }
+        case .refused(let error):
+            return reject(RowProblem(line: line, column: error.column, reason: error.description))
+        }
+        return nil
+    }
+
+    private mutating func reject(_ problem: RowProblem) -> RowProblem {
+        summary.rejected += 1
+        rejects[RejectKey(column: problem.column ?? "", reason: problem.reason), default: 0] += 1
+        return problem
     }
 }
 

@@ -9,12 +9,6 @@ import VigilCrypto
 /// anything; a changed row goes through ``CustodyTransition`` against the stored state, and only a
 /// legal change is written, with its events and a revision entry for provenance.
 struct CustodyBatchWriter {
-    enum Outcome {
-        case unchanged
-        case applied([CustodyEvent])
-        case refused(TransitionError)
-    }
-
     let db: Database
     let batchID: Int64
     let source: String
@@ -22,7 +16,7 @@ struct CustodyBatchWriter {
     /// Wall-clock time the batch was applied: notices become due at once.
     let enqueuedAt = Date().timeIntervalSince1970
 
-    func apply(_ record: CustodyRecord, receivedAt: Timestamp) throws -> Outcome {
+    func apply(_ record: CustodyRecord, receivedAt: Timestamp) throws -> RowOutcome {
         let fingerprint = fingerprint(record)
         let current = try Row.fetchOne(
             try db.cachedStatement(sql: """

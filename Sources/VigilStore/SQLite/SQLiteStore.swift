@@ -11,7 +11,7 @@ public final class SQLiteStore: Store {
     let index: BlindIndex
     let keys: CustodyRowKeys
     /// A sealed record no one holds, opened when a lookup finds nothing so that a miss costs what a hit does.
-    private let decoy: [(Data, String)]
+    private let decoy: DecoyRecord
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, keyring: Keyring) throws {
@@ -26,12 +26,7 @@ public final class SQLiteStore: Store {
         cipher = FieldCipher(keyring: keyring)
         index = BlindIndex(keyring: keyring)
         keys = CustodyRowKeys(cipher: cipher, index: index)
-        decoy = [
-            (cipher.seal("000000000", field: SealedField.aNumber), SealedField.aNumber),
-            (cipher.seal("Decoy Decoy", field: SealedField.familyName), SealedField.familyName),
-            (cipher.seal("Decoy", field: SealedField.givenName), SealedField.givenName),
-            (cipher.seal("1970-01-01", field: SealedField.dateOfBirth), SealedField.dateOfBirth),
-        ]
+        decoy = DecoyRecord(cipher: cipher)
         try SQLiteSchema.migrator.migrate(pool)
     }
 
@@ -55,38 +50,25 @@ public final class SQLiteStore: Store {
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = -65536")
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-            var summary = try Self.openBatch(db, kind: "custody", provenance)
-            let writer = CustodyBatchWriter(db: db, batchID: summary.batchID, source: provenance.source, store: self)
-            var rejects = RejectTally()
+            var tally = BatchTally(try Self.openBatch(db, kind: "custody", provenance))
+            let writer = CustodyBatchWriter(db: db, batchID: tally.summary.batchID, source: provenance.source, store: self)
             while let row = try rows.next() {
-                summary.rows += 1
                 switch row {
                 case .rejected(let problem):
-                    summary.rejected += 1
-                    rejects.add(column: problem.column, reason: problem.reason)
-                    onReject(problem)
+                    onReject(tally.count(rejected: problem))
                 case .record(let line, let record):
-                    switch try writer.apply(record, receivedAt: provenance.receivedAt) {
-                    case .unchanged:
-                        summary.unchanged += 1
-                    case .applied(let events):
-                        summary.accepted += 1
-                        summary.events += events.count
-                        for event in events { summary.eventsByKind[event.kind.rawValue, default: 0] += 1 }
-                    case .refused(let error):
-                        summary.rejected += 1
-                        rejects.add(column: error.column, reason: error.description)
-                        onReject(RowProblem(line: line, column: error.column, reason: error.description))
+                    if let problem = tally.count(line: line, try writer.apply(record, receivedAt: provenance.receivedAt)) {
+                        onReject(problem)
                     }
                 }
             }
             // Reasons name a column and a rule, never a value: safe to keep for the quality report.
-            for (key, count) in rejects.counts {
+            for (key, count) in tally.rejects {
                 try db.execute(sql: "INSERT INTO batch_reject (batch_id, column_name, reason, count) VALUES (?, ?, ?, ?)",
-                               arguments: [summary.batchID, key.column, key.reason, count])
+                               arguments: [tally.summary.batchID, key.column, key.reason, count])
             }
-            try Self.closeBatch(db, summary)
-            return summary
+            try Self.closeBatch(db, tally.summary)
+            return tally.summary
         }
     }
 
@@ -160,7 +142,7 @@ public final class SQLiteStore: Store {
     }
 
     public func decoyDecrypt() throws {
-        for (sealed, field) in decoy { _ = try cipher.open(sealed, field: field) }
+        try decoy.open()
     }
 
     public func batches() async throws -> [BatchSummary] {
