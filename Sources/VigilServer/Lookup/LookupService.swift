@@ -14,12 +14,14 @@ public struct LookupService: Sendable {
     public typealias Clock = @Sendable () -> Timestamp
 
     let store: any LookupStore
+    let auditLog: AuditGroupCommit
     let index: BlindIndex
     let clock: Clock
     let logger: Logger
 
     public init(store: any LookupStore, keyring: Keyring, clock: @escaping Clock, logger: Logger) {
         self.store = store
+        auditLog = AuditGroupCommit(store: store)
         index = BlindIndex(keyring: keyring)
         self.clock = clock
         self.logger = logger
@@ -89,7 +91,7 @@ public struct LookupService: Sendable {
         fields["rule"] = decision.rule.rawValue
         fields["answer"] = Self.answerName(decision.disclosure)
         if let chosen { fields["record"] = String(chosen.recordID) }
-        _ = try await store.appendAudit([AuditEntry(kind: .lookup, recordedAt: now, fields: fields)])
+        try await auditLog.append(AuditEntry(kind: .lookup, recordedAt: now, fields: fields))
 
         if let alert = decision.alert {
             try await store.raiseAlert(kind: alert.rawValue, details: fields, at: now)
