@@ -142,20 +142,28 @@ extension PostgresStore: NotificationStore {
             repeats: Int(try row.value("repeats", as: Int64.self)))
     }
 
-    public func markDelivered(id: Int64, at time: Double, repeatAt: Double?) async throws {
+    public func markDelivered(_ marks: [DeliveredMark]) async throws {
+        guard !marks.isEmpty else { return }
+        let repeating = marks.filter { $0.repeatAt != nil }
+        let final = marks.filter { $0.repeatAt == nil }
         try await write { connection in
-            if let repeatAt {
+            // One statement per kind of mark, whatever the batch's size (arrays of ids and times, unnested).
+            if !repeating.isEmpty {
                 try await connection.run("""
-                    UPDATE outbox SET status = CASE WHEN acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
-                        first_delivered_at = COALESCE(first_delivered_at, \(time)), next_attempt_at = \(repeatAt), lease_until = NULL,
-                        attempts = 0, repeats = repeats + 1, last_error = NULL
-                    WHERE id = \(id)
+                    UPDATE outbox o SET status = CASE WHEN o.acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
+                        first_delivered_at = COALESCE(o.first_delivered_at, m.at), next_attempt_at = m.repeat_at, lease_until = NULL,
+                        attempts = 0, repeats = o.repeats + 1, last_error = NULL
+                    FROM unnest(\(repeating.map(\.id)), \(repeating.map(\.at)), \(repeating.map { $0.repeatAt ?? 0 }))
+                        AS m(id, at, repeat_at)
+                    WHERE o.id = m.id
                     """, logger: logger)
-            } else {
+            }
+            if !final.isEmpty {
                 try await connection.run("""
-                    UPDATE outbox SET status = CASE WHEN status = 'pending' THEN 'delivered' ELSE status END,
-                        first_delivered_at = COALESCE(first_delivered_at, \(time)), lease_until = NULL, last_error = NULL
-                    WHERE id = \(id)
+                    UPDATE outbox o SET status = CASE WHEN o.status = 'pending' THEN 'delivered' ELSE o.status END,
+                        first_delivered_at = COALESCE(o.first_delivered_at, m.at), lease_until = NULL, last_error = NULL
+                    FROM unnest(\(final.map(\.id)), \(final.map(\.at))) AS m(id, at)
+                    WHERE o.id = m.id
                     """, logger: logger)
             }
         }

@@ -84,8 +84,8 @@ public protocol NotificationStore: Sendable {
     /// Leases up to `limit` due messages for `lease` seconds. A worker that dies mid-delivery loses its
     /// lease and the message is claimed again: at-least-once delivery.
     func claimDueMessages(now: Double, limit: Int, lease: Double) async throws -> [OutboxMessage]
-    /// `repeatAt` schedules the next reminder of a notice that waits for acknowledgement.
-    func markDelivered(id: Int64, at: Double, repeatAt: Double?) async throws
+    /// Records deliveries, all in one transaction: a worker writes a whole batch's at once.
+    func markDelivered(_ marks: [DeliveredMark]) async throws
     func scheduleRetry(id: Int64, at: Double, reason: String) async throws
     func deadLetter(id: Int64, at: Double, reason: String) async throws
     /// The endpoint said it is gone (410): stop sending to it.
@@ -96,4 +96,26 @@ public protocol NotificationStore: Sendable {
     func outboxCounts() async throws -> [String: Int]
     /// Delivery latencies (seconds from enqueue to first delivery) of delivered messages.
     func deliveryLatencies() async throws -> [Double]
+}
+
+/// A notice that reached its receiver.
+public struct DeliveredMark: Sendable, Equatable {
+    public var id: Int64
+    /// When it was delivered (seconds since 1970).
+    public var at: Double
+    /// When to repeat a notice that waits for acknowledgement; `nil` for one that does not.
+    public var repeatAt: Double?
+
+    public init(id: Int64, at: Double, repeatAt: Double?) {
+        self.id = id
+        self.at = at
+        self.repeatAt = repeatAt
+    }
+}
+
+extension NotificationStore {
+    /// Records one delivery. `repeatAt` schedules the next reminder of a notice that waits for acknowledgement.
+    public func markDelivered(id: Int64, at time: Double, repeatAt: Double?) async throws {
+        try await markDelivered([DeliveredMark(id: id, at: time, repeatAt: repeatAt)])
+    }
 }

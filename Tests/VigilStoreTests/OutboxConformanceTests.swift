@@ -89,6 +89,25 @@ import VigilCrypto
         #expect(try await db.store.alerts(limit: 10).map(\.kind) == ["delivery_failed"])
     }
 
+    @Test(arguments: StoreKind.available) func aBatchOfDeliveriesIsRecordedAtOnce(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
+        try await followedReleases(db, count: 3)
+        let clock = Date().timeIntervalSince1970
+        let claimed = try await db.store.claimDueMessages(now: clock, limit: 10, lease: 30)
+        #expect(claimed.count == 3)
+        try await db.store.markDelivered([
+            DeliveredMark(id: claimed[0].id, at: clock + 1, repeatAt: nil),
+            DeliveredMark(id: claimed[1].id, at: clock + 2, repeatAt: clock + 100),
+        ])
+        #expect(try await db.store.outboxCounts() == ["delivered": 1, "pending": 2])
+        // The repeating one comes back when due, the undelivered one when its lease lapses; the final one never.
+        let due = try await db.store.claimDueMessages(now: clock + 101, limit: 10, lease: 30)
+        #expect(Set(due.map(\.id)) == [claimed[1].id, claimed[2].id])
+        #expect(due.first { $0.id == claimed[1].id }?.repeats == 1)
+        #expect(try await db.store.deliveryLatencies().count == 2)
+        try await db.store.markDelivered([])
+    }
+
     /// Two instances on one database (two processes, in production) claim at the same time: every notice
     /// is claimed by exactly one of them.
     @Test(arguments: StoreKind.available) func twoInstancesNeverClaimTheSameNotice(_ kind: StoreKind) async throws {

@@ -171,21 +171,26 @@ extension SQLiteStore: NotificationStore {
             repeats: row["repeats"])
     }
 
-    public func markDelivered(id: Int64, at time: Double, repeatAt: Double?) async throws {
+    public func markDelivered(_ marks: [DeliveredMark]) async throws {
+        guard !marks.isEmpty else { return }
         try await pool.write { db in
-            if let repeatAt {
-                try db.execute(sql: """
-                    UPDATE outbox SET status = CASE WHEN acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
-                        first_delivered_at = COALESCE(first_delivered_at, ?), next_attempt_at = ?, lease_until = NULL,
-                        attempts = 0, repeats = repeats + 1, last_error = NULL
-                    WHERE id = ?
-                    """, arguments: [time, repeatAt, id])
-            } else {
-                try db.execute(sql: """
-                    UPDATE outbox SET status = CASE WHEN status = 'pending' THEN 'delivered' ELSE status END,
-                        first_delivered_at = COALESCE(first_delivered_at, ?), lease_until = NULL, last_error = NULL
-                    WHERE id = ?
-                    """, arguments: [time, id])
+            let repeating = try db.cachedStatement(sql: """
+                UPDATE outbox SET status = CASE WHEN acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
+                    first_delivered_at = COALESCE(first_delivered_at, ?), next_attempt_at = ?, lease_until = NULL,
+                    attempts = 0, repeats = repeats + 1, last_error = NULL
+                WHERE id = ?
+                """)
+            let final = try db.cachedStatement(sql: """
+                UPDATE outbox SET status = CASE WHEN status = 'pending' THEN 'delivered' ELSE status END,
+                    first_delivered_at = COALESCE(first_delivered_at, ?), lease_until = NULL, last_error = NULL
+                WHERE id = ?
+                """)
+            for mark in marks {
+                if let repeatAt = mark.repeatAt {
+                    try repeating.execute(arguments: [mark.at, repeatAt, mark.id])
+                } else {
+                    try final.execute(arguments: [mark.at, mark.id])
+                }
             }
         }
     }
