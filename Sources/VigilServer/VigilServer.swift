@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     /// How often the audit log's head is signed while the server runs.
     public var checkpointInterval: Duration
     public var retention: RetentionPolicy
+    /// Proxies whose `X-Forwarded-For` names the client (none: the TCP peer is the client).
+    public var trustedProxies: TrustedProxies = .none
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, limits: RateLimiter.Limits = .init(),
@@ -64,6 +66,7 @@ public enum VigilServer {
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware())
+        router.add(middleware: ForwardedClientMiddleware(proxies: configuration.trustedProxies))
         router.add(middleware: AuthenticationMiddleware(accounts: store, registrations: store))
         router.add(middleware: RateLimitMiddleware(limiter: limiter))
         // After the middleware: Hummingbird wraps each route with the middleware present when it is added.
