@@ -53,9 +53,47 @@ struct PostgresBatchWriter {
         let recordID: Int64
         let personID: Int64
         let custody = record.custody
+        if current == nil, let event = events.first, events.count == 1 {
+            // The common case of a first import: a record never seen. Its row, revision and event go in one
+            // statement, and a person created just now has no other records and no followers to look at.
+            let person = try await resolvePerson(record, existing: nil)
+            let written = try await connection.rows("""
+                WITH r AS (
+                    INSERT INTO custody_record (person_id, fingerprint, booking_date, status, status_date, facility_code,
+                        release_reason, criminal_history, protections, batch_id, updated_at, source, source_record_id)
+                    VALUES (\(person.id), \(fingerprint), \(Int64(custody.bookingDate.dayNumber)), \(custody.status.rawValue),
+                        \(custody.statusDate.secondsSinceEpoch), \(custody.facilityCode), \(custody.releaseReason?.rawValue),
+                        \(record.criminalHistory.rawValue), \(Protection.format(record.protections)), \(batchID),
+                        \(receivedAt.secondsSinceEpoch), \(source), \(record.sourceRecordID))
+                    RETURNING id),
+                v AS (
+                    INSERT INTO record_revision (fingerprint, record_id, batch_id) SELECT \(fingerprint), r.id, \(batchID) FROM r
+                    ON CONFLICT (fingerprint) DO NOTHING)
+                INSERT INTO custody_event (record_id, person_id, batch_id, kind, occurred_at, release_reason, from_facility, to_facility)
+                SELECT r.id, \(person.id), \(batchID), \(event.kind.rawValue), \(event.occurredAt.secondsSinceEpoch),
+                       \(event.releaseReason?.rawValue), \(event.fromFacility), \(event.toFacility)
+                FROM r
+                RETURNING id, record_id
+                """, logger: logger)[0]
+            let newRecordID: Int64 = try written.value("record_id")
+            if !person.isNew {
+                let followers = try await connection.rows(
+                    "SELECT id, channel FROM registration WHERE person_id = \(person.id) AND status = 'active'", logger: logger)
+                for follower in followers {
+                    try await store.enqueueNotice(
+                        connection, kind: event.kind, eventID: try written.value("id"), occurredAt: event.occurredAt,
+                        registrationID: try follower.value("id"), channel: try follower.value("channel"), enqueuedAt: enqueuedAt)
+                }
+                try await checkAgainstOtherRecords(of: person.id, recordID: newRecordID, record.custody, receivedAt: receivedAt)
+            }
+            if record.aNumber == nil {
+                try await proposeIdentityLinks(for: record, personID: person.id, recordID: newRecordID, at: receivedAt)
+            }
+            return .applied(events)
+        }
         if let current {
             recordID = try current.value("id")
-            personID = try await resolvePerson(record, existing: try current.value("person_id"))
+            personID = try await resolvePerson(record, existing: try current.value("person_id")).id
             try await connection.run("""
                 UPDATE custody_record SET person_id = \(personID), fingerprint = \(fingerprint),
                     booking_date = \(Int64(custody.bookingDate.dayNumber)), status = \(custody.status.rawValue),
@@ -66,7 +104,7 @@ struct PostgresBatchWriter {
                 WHERE id = \(recordID)
                 """, logger: logger)
         } else {
-            personID = try await resolvePerson(record, existing: nil)
+            personID = try await resolvePerson(record, existing: nil).id
             recordID = try await connection.rows("""
                 INSERT INTO custody_record (person_id, fingerprint, booking_date, status, status_date, facility_code,
                     release_reason, criminal_history, protections, batch_id, updated_at, source, source_record_id)
@@ -141,7 +179,7 @@ struct PostgresBatchWriter {
 
     /// Finds or creates the person a row is about. With an A-number, the person is whoever holds it
     /// (across sources); without one, the person stays the one this record already pointed to.
-    private func resolvePerson(_ record: CustodyRecord, existing: Int64?) async throws -> Int64 {
+    private func resolvePerson(_ record: CustodyRecord, existing: Int64?) async throws -> (id: Int64, isNew: Bool) {
         let aNumberToken = record.aNumber.map(keys.aNumberToken)
         let nameToken = keys.nameToken(record)
         var personID = existing
@@ -150,7 +188,7 @@ struct PostgresBatchWriter {
         ).first {
             personID = try holder.value("id")
             // Same A-number and same normalised name and birth date: the sealed values are current.
-            if try holder.value("name_index", as: Data.self) == nameToken { return try holder.value("id") }
+            if try holder.value("name_index", as: Data.self) == nameToken { return (try holder.value("id"), false) }
         }
         let person = keys.person(record)
         if let personID {
@@ -162,15 +200,15 @@ struct PostgresBatchWriter {
                     birth_country_index = \(person.birthCountryIndex)
                 WHERE id = \(personID)
                 """, logger: logger)
-            return personID
+            return (personID, false)
         }
-        return try await connection.rows("""
+        return (try await connection.rows("""
             INSERT INTO person (a_number_index, a_number_sealed, name_index, family_name_sealed, given_name_sealed,
                 date_of_birth_sealed, country_of_birth, batch_id, birth_country_index)
             VALUES (\(person.aNumberIndex), \(person.aNumberSealed), \(person.nameIndex), \(person.familyNameSealed),
                 \(person.givenNameSealed), \(person.dateOfBirthSealed), \(person.countryOfBirth), \(batchID),
                 \(person.birthCountryIndex))
             RETURNING id
-            """, logger: logger)[0].value("id")
+            """, logger: logger)[0].value("id"), true)
     }
 }
