@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
@@ -46,6 +47,15 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilCrypto", "VigilFeeds",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The PostgreSQL store: the same protocols as the SQLite one, for several instances on one database.
+        .target(
+            name: "VigilPostgres",
+            dependencies: [
+                "VigilCore", "VigilCrypto", "VigilFeeds", "VigilStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -91,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilCrypto", "VigilFeeds", "VigilStore", "VigilStats", "VigilServer", "VigilWeb",
+                "VigilCore", "VigilCrypto", "VigilFeeds", "VigilStore", "VigilPostgres", "VigilStats", "VigilServer", "VigilWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -115,7 +125,15 @@ let package = Package(
             name: "VigilFeedsTests",
             dependencies: ["VigilFeeds", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilFeeds", "VigilCrypto"]),
+        // The store conformance suite: every behaviour once, run on SQLite and (given a URL) on PostgreSQL.
+        .testTarget(
+            name: "VigilStoreTests",
+            dependencies: [
+                "VigilStore", "VigilPostgres", "VigilFeeds", "VigilCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(name: "VigilStatsTests", dependencies: ["VigilStats", "VigilStore", "VigilFeeds", "VigilCrypto"]),
         .testTarget(
             name: "VigilNotifyTests",
@@ -133,7 +151,7 @@ let package = Package(
         .testTarget(name: "VigilWebTests", dependencies: ["VigilWeb", "VigilCrypto"]),
         .testTarget(
             name: "VigilCLITests",
-            dependencies: ["vigil", "VigilCrypto", "VigilStore", "VigilTestSupport"]
+            dependencies: ["vigil", "VigilCrypto", "VigilStore", "VigilPostgres", "VigilTestSupport"]
         ),
     ]
 )

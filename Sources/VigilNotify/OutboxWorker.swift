@@ -72,16 +72,23 @@ public struct OutboxWorker: Service {
     public func deliverDue(now: Double = Date().timeIntervalSince1970) async throws -> Int {
         let messages = try await store.claimDueMessages(now: now, limit: configuration.batchSize, lease: configuration.lease)
         guard !messages.isEmpty else { return 0 }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // Deliveries are recorded together, in one transaction per batch: a write per notice made the
+        // store, not the receivers, the limit on a mass release. A crash before the write only means
+        // the batch is sent again when its lease lapses (at least once, deduplicated by message id).
+        let delivered = try await withThrowingTaskGroup(of: DeliveredMark?.self) { group in
             for message in messages {
                 group.addTask { try await deliver(message) }
             }
-            try await group.waitForAll()
+            var marks: [DeliveredMark] = []
+            for try await mark in group { if let mark { marks.append(mark) } }
+            return marks
         }
+        try await store.markDelivered(delivered)
         return messages.count
     }
 
-    private func deliver(_ message: OutboxMessage) async throws {
+    /// Sends one notice; returns its delivery mark, or records any other outcome itself.
+    private func deliver(_ message: OutboxMessage) async throws -> DeliveredMark? {
         let statusURL = configuration.publicURL + "/api/v1/registrations/me"
         // The web page that takes the PIN, with this notice's number filled in.
         let acknowledgeURL = configuration.publicURL + "/acknowledge?message=" + message.messageID
@@ -99,7 +106,7 @@ public struct OutboxWorker: Service {
         switch outcome {
         case .delivered:
             let repeats = message.pin != nil && message.repeats < configuration.maxRepeats
-            try await store.markDelivered(id: message.id, at: now, repeatAt: repeats ? now + configuration.repeatInterval : nil)
+            return DeliveredMark(id: message.id, at: now, repeatAt: repeats ? now + configuration.repeatInterval : nil)
         case .retry(let reason, let retryAfter):
             var random = SystemRandomNumberGenerator()
             if let delay = configuration.retry.delay(afterFailedAttempts: message.attempt, retryAfter: retryAfter, using: &random) {
@@ -115,6 +122,7 @@ public struct OutboxWorker: Service {
             try await store.deadLetter(id: message.id, at: now, reason: reason)
             logger.warning("notice dead-lettered", metadata: ["outbox": "\(message.id)", "reason": "\(reason)"])
         }
+        return nil
     }
 
     /// The webhook body, in Standard Webhooks' `{type, timestamp, data}` shape, with no personal data.

@@ -10,6 +10,10 @@ import VigilStore
 /// `webhook-signature`. The body is the thin payload: no personal data, only what changed and
 /// where to fetch it with the registration's token.
 public struct WebhookChannel: DeliveryChannel {
+    /// Names the sending process, so an operator running several instances can tell which one delivered.
+    /// (A process id, never anything about the person.)
+    static let userAgent = "Vigil-Webhooks/1 (pid \(ProcessInfo.processInfo.processIdentifier))"
+
     let client: HTTPClient
     let timeout: TimeAmount
 
@@ -26,7 +30,7 @@ public struct WebhookChannel: DeliveryChannel {
         var request = HTTPClientRequest(url: message.registration.address)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
-        request.headers.add(name: "user-agent", value: "Vigil-Webhooks/1")
+        request.headers.add(name: "user-agent", value: Self.userAgent)
         request.headers.add(name: "webhook-id", value: message.messageID)
         request.headers.add(name: "webhook-timestamp", value: String(timestamp))
         request.headers.add(name: "webhook-signature", value: secret.signature(id: message.messageID, timestamp: timestamp, body: payload))

@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     /// How often the audit log's head is signed while the server runs.
     public var checkpointInterval: Duration
     public var retention: RetentionPolicy
+    /// Proxies whose `X-Forwarded-For` names the client (none: the TCP peer is the client).
+    public var trustedProxies: TrustedProxies = .none
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, limits: RateLimiter.Limits = .init(),
@@ -32,8 +34,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Everything the server needs from a store.
-public typealias ServerStore = Store & AuditLogStore & AccessStore & LookupStore & NotificationStore & RetentionStore & AccuracyStore & StatisticsStore
-    & WebAccountStore
+public typealias ServerStore = CompleteStore
 
 /// Builds the Vigil HTTP application: the OpenAPI operations behind problem, body-limit,
 /// authentication and rate-limit middleware, plus `/openapi.yaml`, `/metrics` and the web pages.
@@ -60,11 +61,13 @@ public enum VigilServer {
         clock: @escaping LookupService.Clock, logger: Logger
     ) throws -> Router<VigilRequestContext> {
         let metrics = PrometheusExport.registry
-        let limiter = RateLimiter(limits: configuration.limits)
+        // Several instances on one database count together; a lone SQLite server counts in memory.
+        let limiter = RateLimiter(limits: configuration.limits, ledger: store as? any SharedRateLedger)
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware())
+        router.add(middleware: ForwardedClientMiddleware(proxies: configuration.trustedProxies))
         router.add(middleware: AuthenticationMiddleware(accounts: store, registrations: store))
         router.add(middleware: RateLimitMiddleware(limiter: limiter))
         let lookups = LookupService(store: store, keyring: keyring, clock: clock, logger: logger)

@@ -22,6 +22,22 @@ public struct Review: Sendable, Equatable, Codable {
         case id, kind, recordID = "record_id", source, sourceRecordID = "source_record_id", otherRecordID = "other_record_id"
         case score, filedBy = "filed_by", status, openedAt = "opened_at", outcome
     }
+
+    package init(
+        id: Int64, kind: Kind, recordID: Int64, source: String, sourceRecordID: String, otherRecordID: Int64? = nil, score: Double? = nil, filedBy: String? = nil, status: String, openedAt: Timestamp, outcome: String? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.recordID = recordID
+        self.source = source
+        self.sourceRecordID = sourceRecordID
+        self.otherRecordID = otherRecordID
+        self.score = score
+        self.filedBy = filedBy
+        self.status = status
+        self.openedAt = openedAt
+        self.outcome = outcome
+    }
 }
 
 /// How a reviewer closes a review.
@@ -67,6 +83,14 @@ public struct CorrectionSummary: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case recordID = "record_id", notifiedRegistrations = "notified_registrations", withdrawnNotices = "withdrawn_notices"
     }
+
+    package init(
+        recordID: Int64, notifiedRegistrations: [Int64], withdrawnNotices: Int
+    ) {
+        self.recordID = recordID
+        self.notifiedRegistrations = notifiedRegistrations
+        self.withdrawnNotices = withdrawnNotices
+    }
 }
 
 /// One source's data quality.
@@ -88,6 +112,22 @@ public struct SourceQuality: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case source, batches, rows, rejected, rejectRate = "reject_rate", rejectsByReason = "rejects_by_reason"
         case conflicts, disputes, corrections, staleness = "staleness_seconds", lastBatchAt = "last_batch_at"
+    }
+
+    package init(
+        source: String, batches: Int, rows: Int, rejected: Int, rejectRate: Double, rejectsByReason: [String: Int], conflicts: Int, disputes: Int, corrections: Int, staleness: Int64, lastBatchAt: String
+    ) {
+        self.source = source
+        self.batches = batches
+        self.rows = rows
+        self.rejected = rejected
+        self.rejectRate = rejectRate
+        self.rejectsByReason = rejectsByReason
+        self.conflicts = conflicts
+        self.disputes = disputes
+        self.corrections = corrections
+        self.staleness = staleness
+        self.lastBatchAt = lastBatchAt
     }
 }
 

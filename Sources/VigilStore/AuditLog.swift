@@ -155,17 +155,17 @@ extension AuditEntry {
     /// exactly as stored. `recorded_at` is RFC 3339 UTC (`2026-03-02T00:00:00Z`) and `payload` the
     /// fields as JSON with sorted keys. Neither of the first two can hold a newline, so the bytes
     /// decode one way only. The leaf hash is ``VigilCrypto/MerkleHash/leaf(_:)`` of these bytes.
-    static func leafData(kind: String, recordedAt: String, payload: String) -> Data {
+    package static func leafData(kind: String, recordedAt: String, payload: String) -> Data {
         Data("\(kind)\n\(recordedAt)\n\(payload)".utf8)
     }
 
     /// Whether stored `kind` and `recorded_at` text can be part of a leaf at all.
-    static func isHashable(kind: String, recordedAt: String) -> Bool {
+    package static func isHashable(kind: String, recordedAt: String) -> Bool {
         !kind.isEmpty && !kind.utf8.contains(0x0A) && !recordedAt.utf8.contains(0x0A)
     }
 
     /// The fields as canonical JSON: sorted keys, no insignificant whitespace, `/` unescaped.
-    func payload() throws(AuditLogError) -> String {
+    package func payload() throws(AuditLogError) -> String {
         for (name, value) in fields {
             guard (1...64).contains(name.utf8.count),
                   name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F })
@@ -180,7 +180,7 @@ extension AuditEntry {
     }
 
     /// The entry back from its stored columns, or `nil` when they do not decode.
-    init?(kind: String, recordedAt: String, payload: String) {
+    package init?(kind: String, recordedAt: String, payload: String) {
         guard let kind = AuditKind(rawValue: kind), let time = Timestamp(iso: recordedAt),
               let fields = try? JSONDecoder().decode([String: String].self, from: Data(payload.utf8))
         else { return nil }

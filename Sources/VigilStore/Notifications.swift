@@ -14,6 +14,17 @@ public struct Registration: Sendable, Equatable {
     public var address: String
     public var language: NoticeLanguage
     public var status: String
+
+    package init(
+        id: Int64, personID: Int64, channel: NotificationChannel, address: String, language: NoticeLanguage, status: String
+    ) {
+        self.id = id
+        self.personID = personID
+        self.channel = channel
+        self.address = address
+        self.language = language
+        self.status = status
+    }
 }
 
 /// One notice waiting in the outbox, with everything a channel needs to send it.
@@ -33,6 +44,21 @@ public struct OutboxMessage: Sendable, Equatable {
     /// The acknowledgement PIN, when this notice asks for one.
     public var pin: String?
     public var repeats: Int
+
+    package init(
+        id: Int64, messageID: String, registration: Registration, webhookSecret: String? = nil, kind: CustodyEventKind, occurredAt: Timestamp, enqueuedAt: Double, attempt: Int, pin: String? = nil, repeats: Int
+    ) {
+        self.id = id
+        self.messageID = messageID
+        self.registration = registration
+        self.webhookSecret = webhookSecret
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.enqueuedAt = enqueuedAt
+        self.attempt = attempt
+        self.pin = pin
+        self.repeats = repeats
+    }
 }
 
 public enum RegistrationOutcome: Sendable, Equatable {
@@ -58,8 +84,8 @@ public protocol NotificationStore: Sendable {
     /// Leases up to `limit` due messages for `lease` seconds. A worker that dies mid-delivery loses its
     /// lease and the message is claimed again: at-least-once delivery.
     func claimDueMessages(now: Double, limit: Int, lease: Double) async throws -> [OutboxMessage]
-    /// `repeatAt` schedules the next reminder of a notice that waits for acknowledgement.
-    func markDelivered(id: Int64, at: Double, repeatAt: Double?) async throws
+    /// Records deliveries, all in one transaction: a worker writes a whole batch's at once.
+    func markDelivered(_ marks: [DeliveredMark]) async throws
     func scheduleRetry(id: Int64, at: Double, reason: String) async throws
     func deadLetter(id: Int64, at: Double, reason: String) async throws
     /// The endpoint said it is gone (410): stop sending to it.
@@ -70,4 +96,26 @@ public protocol NotificationStore: Sendable {
     func outboxCounts() async throws -> [String: Int]
     /// Delivery latencies (seconds from enqueue to first delivery) of delivered messages.
     func deliveryLatencies() async throws -> [Double]
+}
+
+/// A notice that reached its receiver.
+public struct DeliveredMark: Sendable, Equatable {
+    public var id: Int64
+    /// When it was delivered (seconds since 1970).
+    public var at: Double
+    /// When to repeat a notice that waits for acknowledgement; `nil` for one that does not.
+    public var repeatAt: Double?
+
+    public init(id: Int64, at: Double, repeatAt: Double?) {
+        self.id = id
+        self.at = at
+        self.repeatAt = repeatAt
+    }
+}
+
+extension NotificationStore {
+    /// Records one delivery. `repeatAt` schedules the next reminder of a notice that waits for acknowledgement.
+    public func markDelivered(id: Int64, at time: Double, repeatAt: Double?) async throws {
+        try await markDelivered([DeliveredMark(id: id, at: time, repeatAt: repeatAt)])
+    }
 }

@@ -9,6 +9,14 @@ public struct PurgeSummary: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case records, people, registrationsExpired = "registrations_expired"
     }
+
+    package init(
+        records: Int, people: Int, registrationsExpired: Int
+    ) {
+        self.records = records
+        self.people = people
+        self.registrationsExpired = registrationsExpired
+    }
 }
 
 /// Retention: erasing records whose custody ended longer ago than the policy allows.

@@ -27,10 +27,21 @@ public protocol Store: Sendable {
     /// Every stored custody record whose person has this A-number, newest status first, decrypted.
     func records(aNumber: ANumber) async throws -> [StoredCustodyRecord]
 
+    /// Every unpurged custody record of one person, newest status first, decrypted (a victim's own case).
+    func records(personID: Int64) async throws -> [StoredCustodyRecord]
+
+    /// The decryption work of one record, for an answer that found none: a miss costs what a hit does.
+    func decoyDecrypt() throws
+
     func batches() async throws -> [BatchSummary]
     func events(forRecord recordID: Int64) async throws -> [CustodyEvent]
     func counts() async throws -> StoreCounts
 }
+
+/// Everything a running Vigil needs from its database: what `vigil serve` and the commands are given,
+/// whichever store (SQLite or PostgreSQL) the `--database` names.
+public typealias CompleteStore = Store & AuditLogStore & AccessStore & NotificationStore & RetentionStore & AccuracyStore
+    & StatisticsStore & WebAccountStore
 
 /// Where a batch came from: recorded with it, for every field it changed.
 public struct BatchProvenance: Sendable {
@@ -72,6 +83,23 @@ public struct BatchSummary: Sendable, Codable, Equatable {
         case receivedAt = "received_at", rows, accepted, rejected, unchanged, events
         case eventsByKind = "events_by_kind"
     }
+
+    package init(
+        batchID: Int64, kind: String, source: String, fileName: String, fileSHA256: String, receivedAt: String, rows: Int = 0, accepted: Int = 0, rejected: Int = 0, unchanged: Int = 0, events: Int = 0, eventsByKind: [String: Int] = [:]
+    ) {
+        self.batchID = batchID
+        self.kind = kind
+        self.source = source
+        self.fileName = fileName
+        self.fileSHA256 = fileSHA256
+        self.receivedAt = receivedAt
+        self.rows = rows
+        self.accepted = accepted
+        self.rejected = rejected
+        self.unchanged = unchanged
+        self.events = events
+        self.eventsByKind = eventsByKind
+    }
 }
 
 /// A custody record as stored, decrypted for an authorised reader.
@@ -84,6 +112,18 @@ public struct StoredCustodyRecord: Sendable, Equatable {
     public var updatedAt: Timestamp
     /// Withheld pending review (a conflict between sources, or a dispute).
     public var held: Bool = false
+
+    package init(
+        recordID: Int64, personID: Int64, source: String, record: CustodyRecord, batchID: Int64, updatedAt: Timestamp, held: Bool = false
+    ) {
+        self.recordID = recordID
+        self.personID = personID
+        self.source = source
+        self.record = record
+        self.batchID = batchID
+        self.updatedAt = updatedAt
+        self.held = held
+    }
 }
 
 public struct StoreCounts: Sendable, Equatable, Codable {
@@ -92,6 +132,16 @@ public struct StoreCounts: Sendable, Equatable, Codable {
     public var events: Int
     public var facilities: Int
     public var batches: Int
+
+    package init(
+        people: Int, records: Int, events: Int, facilities: Int, batches: Int
+    ) {
+        self.people = people
+        self.records = records
+        self.events = events
+        self.facilities = facilities
+        self.batches = batches
+    }
 }
 
 /// A row of a feed after decoding: a record to apply, or a problem to report.

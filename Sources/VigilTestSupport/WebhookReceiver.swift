@@ -11,6 +11,8 @@ public final class WebhookReceiver: @unchecked Sendable {
         public var id: String
         public var validSignature: Bool
         public var body: Data
+        /// The sender's `user-agent`: which process delivered it.
+        public var sender: String = ""
     }
 
     private let lock = NSLock()
@@ -77,7 +79,7 @@ public final class WebhookReceiver: @unchecked Sendable {
             attemptsByID[id, default: 0] += 1
             if attemptsByID[id, default: 0] <= failuresBeforeSuccess { return Response(status: .serviceUnavailable) }
             let valid = secrets.contains { WebhookSecret(encoded: $0)?.verify(signatureHeader: signature, id: id, timestamp: timestamp, body: body) ?? false }
-            deliveries.append(Delivery(id: id, validSignature: valid, body: body))
+            deliveries.append(Delivery(id: id, validSignature: valid, body: body, sender: header("user-agent")))
             return Response(status: status)
         }
     }

@@ -72,7 +72,7 @@ struct AccountsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = try readPassword()
-            let (opened, keyring) = try store.open()
+            let (opened, keyring) = try await store.open()
             // Refuse a taken login before the account exists, so that a refusal leaves nothing half made.
             if let login, password != nil, try await opened.passwordAccount(login: login) != nil {
                 throw ValidationError("the login \(login) is already used by another account: choose another")
@@ -92,7 +92,7 @@ struct AccountsCommand: AsyncParsableCommand {
             }
         }
 
-        static func create(in store: SQLiteStore, tier: AccessTier, name: String, source: String?) async throws -> (Account, String) {
+        static func create(in store: some CompleteStore, tier: AccessTier, name: String, source: String?) async throws -> (Account, String) {
             let token = AccountToken.generate()
             let account = try await store.createAccount(
                 tier: tier, name: name, source: source, tokenHash: AccountToken.hash(token), at: Clock.now)

@@ -41,7 +41,7 @@ struct ReviewsCommand: AsyncParsableCommand {
             guard let outcome = ReviewOutcome(rawValue: outcome) else {
                 throw ValidationError("--outcome is one of \(ReviewOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let (opened, keyring) = try store.open()
+            let (opened, keyring) = try await store.open()
             try await opened.resolveReview(id: id, outcome: outcome, by: reviewer, at: Clock.now)
             _ = try await opened.writeCheckpoint(keyring: keyring, at: Clock.now)
             print("review \(id) resolved: \(outcome.rawValue)")
@@ -76,7 +76,7 @@ struct CorrectionsCommand: AsyncParsableCommand {
                 guard let t = Timestamp(iso: text) else { throw ValidationError("--status-date must be ISO 8601 with an offset") }
                 return t
             } ?? Clock.now
-            let (opened, keyring) = try store.open()
+            let (opened, keyring) = try await store.open()
             guard let summary = try await opened.correct(
                 source: source, sourceRecordID: record,
                 to: CorrectedCustody(status: status, statusDate: when, facilityCode: facility, releaseReason: reason),

@@ -23,7 +23,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            guard FileManager.default.fileExists(atPath: store.database) else {
+            guard store.isPostgres || FileManager.default.fileExists(atPath: store.database) else {
                 throw ValidationError("there is no database at \(store.database): pass --database or set VIGIL_DATABASE")
             }
             let publicKey = try Keyring.load(path: store.keyringPath).signingPublicKey
@@ -51,7 +51,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let opened = try store.openStore()  // creates the keyring of a new database, so load it after
+            let opened = try await store.openStore()  // creates the keyring of a new database, so load it after
             let keyring = try Keyring.load(path: store.keyringPath)
             _ = try await opened.writeCheckpoint(keyring: keyring, at: Clock.now)
             guard let note = try await opened.latestCheckpoint() else { return }

@@ -21,7 +21,7 @@ struct CasesCommand: AsyncParsableCommand {
         @Flag(help: "Print one JSON object.") var json = false
 
         func run() async throws {
-            let (opened, keyring) = try store.open()
+            let (opened, keyring) = try await store.open()
             let code = OneTimeSecret.caseCode()
             let now = Clock.now
             let expires = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + Int64(validDays) * 86_400)

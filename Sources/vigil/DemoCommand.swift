@@ -39,7 +39,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         var options = try StoreOptions.parse(["--database", database])
         options.keyring = dir.appendingPathComponent("vigil.keyring").path
-        let (store, keyring) = try options.open()
+        let (store, keyring) = try await options.open()
 
         let facilities = try await FacilitiesImport.run(
             path: generated.facilitiesFile, source: Self.source, store: store, receivedAt: Clock.now)
@@ -140,7 +140,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let oversightLogin = "demo-oversight"
 
     /// Demo accounts, created once and kept beside the demo database so that reruns reuse them.
-    static func credentials(store: SQLiteStore, file: String) async throws -> Credentials {
+    static func credentials(store: some CompleteStore, file: String) async throws -> Credentials {
         if let data = FileManager.default.contents(atPath: file),
            let saved = try? JSONDecoder().decode(Credentials.self, from: data),
            try await store.account(tokenHash: AccountToken.hash(saved.agency)) != nil,
@@ -181,7 +181,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// A one-time case code for `person`, valid for a day.
-    static func issueCaseCode(store: SQLiteStore, person: SyntheticPopulation.Person) async throws -> String? {
+    static func issueCaseCode(store: some CompleteStore, person: SyntheticPopulation.Person) async throws -> String? {
         let code = OneTimeSecret.caseCode()
         let now = Clock.now
         let issued = try await store.issueCase(
@@ -192,7 +192,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Registers a file-channel victim for the first adult whom the changes feed releases.
     /// Returns its id; nil when there is none (a tiny population) or the demo already has its registration.
-    static func registerDemoVictim(store: SQLiteStore, population: SyntheticPopulation, folder: String) async throws -> Int64? {
+    static func registerDemoVictim(store: some CompleteStore, population: SyntheticPopulation, folder: String) async throws -> Int64? {
         let today = population.asOf
         for i in 0..<population.people {
             let person = population.person(i)

@@ -18,7 +18,7 @@ struct FacilitiesCommand: AsyncParsableCommand {
         @Flag(help: "Print one JSON object.") var json = false
 
         func run() async throws {
-            let (store, keyring) = try store.open()
+            let (store, keyring) = try await store.open()
             let report = try await FacilitiesImport.run(path: file, source: source, store: store, receivedAt: Clock.now)
             _ = try await store.writeCheckpoint(keyring: keyring, at: Clock.now)
             let s = report.summary

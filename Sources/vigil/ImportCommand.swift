@@ -27,7 +27,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (store, keyring) = try store.open()
+        let (store, keyring) = try await store.open()
         let bar = Terminal.stderrIsTerminal ? ProgressBar(label: "importing") : nil
         let started = Date()
         var progress: (@Sendable (Int, Int) -> Void)?

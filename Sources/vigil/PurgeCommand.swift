@@ -15,7 +15,7 @@ struct PurgeCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() async throws {
-        let (opened, keyring) = try store.open()
+        let (opened, keyring) = try await store.open()
         let summary = try await opened.purge(policy: RetentionPolicy(days: retentionDays), now: Clock.now)
         _ = try await opened.writeCheckpoint(keyring: keyring, at: Clock.now)
         if json {

@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Do not deliver notices from this process (run `vigil worker` elsewhere).") var noWorker = false
 
     func run() async throws {
-        let (opened, keyring) = try store.open()
+        let (opened, keyring) = try await store.open()
         let worker = noWorker ? nil : notify.worker(
             store: opened, defaultURL: "http://\(server.host):\(server.port)", logger: Logger(label: "vigil.worker"))
         let app = try VigilServer.application(
@@ -36,13 +36,24 @@ struct ServerOptions: ParsableArguments {
     var missesBeforeAlert = 10
     @Option(help: "Days a record stays after release, removal or death before the daily purge erases it.")
     var retentionDays = 60
+    @Option(help: ArgumentHelp(
+        "A reverse proxy or load balancer whose X-Forwarded-For header names the client (an address or a.b.c.d/bits; repeatable).",
+        valueName: "address"))
+    var trustedProxy: [String] = []
+
+    func validate() throws {
+        do { _ = try TrustedProxies(trustedProxy) } catch { throw ValidationError(error.description) }
+    }
 
     var configuration: ServerConfiguration {
-        ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port,
             limits: .init(publicPerMinute: publicLookupsPerMinute, accountPerMinute: accountLookupsPerMinute,
                           missesBeforeAlert: missesBeforeAlert),
             retention: RetentionPolicy(days: retentionDays)
         )
+        // Checked by validate().
+        configuration.trustedProxies = (try? TrustedProxies(trustedProxy)) ?? .none
+        return configuration
     }
 }

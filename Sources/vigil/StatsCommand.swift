@@ -47,10 +47,10 @@ struct StatsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: store.database) else {
+        guard store.isPostgres || FileManager.default.fileExists(atPath: store.database) else {
             throw ValidationError("there is no database at \(store.database): pass --database or set VIGIL_DATABASE")
         }
-        let publisher = StatisticsPublisher(store: try store.openStore())
+        let publisher = StatisticsPublisher(store: try await store.openStore())
         let release: StatisticsRelease
         if raw {
             release = try await publisher.oversightRelease(now: Clock.now)

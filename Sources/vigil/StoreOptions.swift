@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
 import VigilCrypto
+import VigilPostgres
 import VigilStore
 
 /// `--database` and `--keyring`, shared by every command that opens the store.
 struct StoreOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("SQLite file path (or $VIGIL_DATABASE).", valueName: "path"))
+    @Option(help: ArgumentHelp(
+        "SQLite file path, or a postgres://user:password@host:port/database URL (or $VIGIL_DATABASE).", valueName: "path-or-url"))
     var database: String = ProcessInfo.processInfo.environment["VIGIL_DATABASE"] ?? "vigil.sqlite"
 
     @Option(help: ArgumentHelp(
@@ -17,14 +19,24 @@ struct StoreOptions: ParsableArguments {
         keyring ?? ProcessInfo.processInfo.environment[Keyring.environmentVariable] ?? database + ".keyring"
     }
 
+    var isPostgres: Bool { database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") }
+
     /// Opens the store, creating a keyring beside a database that does not exist yet.
     /// An existing database without its keyring is an error: its values could not be read.
-    func openStore() throws -> SQLiteStore { try open().store }
+    func openStore() async throws -> any CompleteStore { try await open().store }
 
     /// The store and the keyring it was opened with (commands that sign audit checkpoints need both).
-    func open() throws -> (store: SQLiteStore, keyring: Keyring) {
-        if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
-            throw ValidationError("PostgreSQL URLs are not supported by this build yet; use a SQLite file path")
+    ///
+    /// A PostgreSQL database is shared by several instances, so its keyring is never created on the fly:
+    /// make it once with `vigil keys init` and give every instance the same file.
+    func open() async throws -> (store: any CompleteStore, keyring: Keyring) {
+        if isPostgres {
+            guard keyring != nil || ProcessInfo.processInfo.environment[Keyring.environmentVariable] != nil else {
+                throw ValidationError(
+                    "a PostgreSQL database needs --keyring or $\(Keyring.environmentVariable) (create one with `vigil keys init --keyring FILE`)")
+            }
+            let keys = try Keyring.load(path: keyringPath)
+            return (try await PostgresStore.connect(url: database, keyring: keys), keys)
         }
         let keys: Keyring
         if FileManager.default.fileExists(atPath: keyringPath) {

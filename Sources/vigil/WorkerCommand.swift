@@ -13,7 +13,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var notify: NotifyOptions
 
     func run() async throws {
-        let (opened, _) = try store.open()
+        let (opened, _) = try await store.open()
         let logger = Logger(label: "vigil.worker")
         let worker = notify.worker(store: opened, defaultURL: "http://127.0.0.1:8080", logger: logger)
         let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -23,18 +23,7 @@ import VigilTestSupport
         let people = 1000
         let store = try SQLiteStore(path: work.path("vigil.sqlite"), keyring: keyring)
         let now = Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
-        let provenance = BatchProvenance(source: "TXA", fileName: "feed.csv", fileSHA256: "a", receivedAt: now)
-        _ = try await store.applyCustodyBatch(provenance, rows: InMemoryRows((0..<people).map { syntheticAdult($0) })) { _ in }
-        for i in 0..<people {
-            let hash = OneTimeSecret.hash("CODE\(i)")
-            _ = try await store.issueCase(source: "TXA", sourceRecordID: "BK-\(i)", codeHash: hash,
-                                          expiresAt: Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 3600), at: now)
-            let secret = WebhookSecret.generate().encoded
-            receiver.add(secret: secret)
-            _ = try await store.register(codeHash: hash, channel: .webhook, address: receiver.url, language: .en,
-                                         tokenHash: OneTimeSecret.hash("token\(i)"), webhookSecret: secret, at: now)
-        }
-        _ = try await store.applyCustodyBatch(provenance, rows: InMemoryRows((0..<people).map { syntheticAdult($0, released: true) })) { _ in }
+        try await seedFollowedReleases(store, people: people, receiver: receiver, now: now)
         #expect(try await store.outboxCounts() == ["pending": people])
 
         let port = String(Int.random(in: 20_000...60_000))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilStore
 @testable import VigilServer
 
 /// A clock the test moves by hand.
@@ -46,5 +47,54 @@ final class ManualClock: @unchecked Sendable {
         clock.advance(601)
         for _ in 0..<2 { #expect(await limiter.recordMiss(client: "a") == false) }
         #expect(await limiter.recordMiss(client: "a") == true)
+    }
+}
+
+/// Two servers that share a ledger (as two instances share PostgreSQL) enforce one limit between them.
+@Suite struct SharedRateLimitTests {
+    /// The ledger contract in memory: what the PostgreSQL store does in its tables.
+    actor MemoryLedger: SharedRateLedger {
+        var times: [String: [Double]] = [:]
+
+        func admit(key: String, limit: Int, window: Double, now: Double) -> Double? {
+            var kept = (times[key] ?? []).filter { $0 > now - window }
+            defer { times[key] = kept }
+            guard kept.count < limit else { return kept[0] + window - now }
+            kept.append(now)
+            return nil
+        }
+
+        func record(key: String, window: Double, now: Double) -> Int {
+            let kept = (times[key] ?? []).filter { $0 > now - window } + [now]
+            times[key] = kept
+            return kept.count
+        }
+
+        func pruneRateLedger(before cutoff: Double) {}
+    }
+
+    @Test func aClientSpreadOverTwoInstancesGetsThirtyLookupsAMinuteNotSixty() async {
+        let clock = ManualClock()
+        let ledger = MemoryLedger()
+        let first = RateLimiter(limits: .init(publicPerMinute: 30), ledger: ledger, wallClock: { clock.now })
+        let second = RateLimiter(limits: .init(publicPerMinute: 30), ledger: ledger, wallClock: { clock.now })
+        var allowed = 0
+        for i in 0..<40 {
+            if await (i.isMultiple(of: 2) ? first : second).take(.client("203.0.113.9")) == .allowed { allowed += 1 }
+            clock.advance(1)
+        }
+        #expect(allowed == 30)
+        #expect(await first.take(.client("198.51.100.4")) == .allowed)
+    }
+
+    @Test func missesCountedByEitherInstanceRaiseOneAlert() async {
+        let clock = ManualClock()
+        let ledger = MemoryLedger()
+        let limits = RateLimiter.Limits(missesBeforeAlert: 4)
+        let servers = [RateLimiter(limits: limits, ledger: ledger, wallClock: { clock.now }),
+                       RateLimiter(limits: limits, ledger: ledger, wallClock: { clock.now })]
+        var alerts = 0
+        for i in 0..<8 where await servers[i % 2].recordMiss(client: "203.0.113.9") { alerts += 1 }
+        #expect(alerts == 1)
     }
 }

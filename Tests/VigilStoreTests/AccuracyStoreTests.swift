@@ -5,8 +5,8 @@ import VigilFeeds
 @testable import VigilStore
 
 @Suite struct AccuracyStoreTests {
-    @Test func recordsWithoutAnANumberAreOnlyProposedForLinkingNeverLinked() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func recordsWithoutAnANumberAreOnlyProposedForLinkingNeverLinked(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         _ = try await db.store.apply([record("T-1", aNumber: nil, family: "García-Velandro", given: "Mirel", birth: "1984-05-02")], source: "TXA")
         _ = try await db.store.apply([record("A-9", aNumber: nil, family: "GARCIA VELANDRO", given: "Mirel", birth: "1984-05-02",
                                              at: "2026-03-02T10:00:00Z", booked: "2026-03-02")], source: "AZB")
@@ -17,19 +17,19 @@ import VigilFeeds
         let people = try await db.store.counts().people
         #expect(people == 2)
         try await db.store.resolveReview(id: proposals[0].id, outcome: .linked, by: "oversight:1", at: ts("2026-03-03T00:00:00Z"))
-        let linked = try await db.store.pool.read { d in try Int.fetchOne(d, sql: "SELECT count(DISTINCT person_id) FROM custody_record") }
+        let linked = try await db.integer("SELECT CAST(count(DISTINCT person_id) AS BIGINT) FROM custody_record")
         #expect(linked == 1)
     }
 
-    @Test func aStrangerWithTheSameBirthDateIsNotProposed() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aStrangerWithTheSameBirthDateIsNotProposed(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         _ = try await db.store.apply([record("T-1", aNumber: nil, family: "Quenadril", given: "Sovel", birth: "1984-05-02")], source: "TXA")
         _ = try await db.store.apply([record("A-9", aNumber: nil, family: "Tovrelin", given: "Asku", birth: "1984-05-02")], source: "AZB")
         #expect(try await db.store.reviews(source: nil, includeResolved: false).isEmpty)
     }
 
-    @Test func theQualityReportCountsRejectsByReasonAndStaleness() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func theQualityReportCountsRejectsByReasonAndStaleness(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         let problem = RowProblem(line: 3, column: "status", reason: "must be one of …")
         _ = try await db.store.applyCustodyBatch(
             provenance("TXA"), rows: ArrayRowSource(rows: [.rejected(problem), .rejected(problem), .record(line: 4, record("R1"))])) { _ in }

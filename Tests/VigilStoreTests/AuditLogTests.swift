@@ -15,8 +15,8 @@ import VigilCrypto
     }
 
     /// A store with 15 entries, checkpointed at 10 and at 15.
-    func checkpointedLog() async throws -> TemporaryStore {
-        let db = try TemporaryStore()
+    func checkpointedLog(_ kind: StoreKind) async throws -> StoreHarness {
+        let db = try await StoreHarness.make(kind)
         #expect(try await db.store.appendAudit((0..<10).map(lookup)) == 10)
         _ = try await db.store.writeCheckpoint(keyring: db.keyring, at: ts("2026-03-02T01:00:00Z"))
         #expect(try await db.store.appendAudit((10..<15).map(lookup)) == 15)
@@ -24,20 +24,14 @@ import VigilCrypto
         return db
     }
 
-    /// Raw SQL through a second connection, as someone with the file would.
-    func tamper(_ db: TemporaryStore, _ sql: String, _ arguments: StatementArguments = []) throws {
-        let attacker = try DatabaseQueue(path: db.path)
-        try attacker.write { d in try d.execute(sql: sql, arguments: arguments) }
-    }
-
-    func verify(_ db: TemporaryStore) async throws -> AuditVerification {
+    func verify(_ db: StoreHarness) async throws -> AuditVerification {
         try await db.store.verifyAudit(publicKey: db.keyring.signingPublicKey)
     }
 
     // MARK: Appending and reading
 
-    @Test func entriesAreNumberedFromZeroAndReadBackInPages() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func entriesAreNumberedFromZeroAndReadBackInPages(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         #expect(try await db.store.appendAudit([]) == 0)
         #expect(try await db.store.appendAudit((0..<3).map(lookup)) == 3)
         #expect(try await db.store.appendAudit((3..<5).map(lookup)) == 5)
@@ -50,6 +44,7 @@ import VigilCrypto
         #expect(try await db.store.auditEntries(after: 4, limit: 10).isEmpty)
     }
 
+    /// The on-disk encoding, read from the SQLite file itself (the PostgreSQL store stores the same columns).
     @Test func theStoredLeafIsTheDocumentedEncodingOfTheStoredColumns() async throws {
         let db = try TemporaryStore()
         let entry = AuditEntry(
@@ -67,8 +62,8 @@ import VigilCrypto
         #expect(row["leaf_hash"] as Data == leaf)
     }
 
-    @Test func aBadEntryAppendsNothingAndItsErrorDoesNotRepeatTheValue() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aBadEntryAppendsNothingAndItsErrorDoesNotRepeatTheValue(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         let badName = AuditEntry(kind: .account, recordedAt: ts("2026-03-02T00:00:00Z"), fields: ["Family Name": "x"])
         await #expect(throws: AuditLogError.invalidFieldName) { try await db.store.appendAudit([lookup(0), badName]) }
         let freeText = String(repeating: "Quenadril Sovel ", count: 20)
@@ -95,8 +90,8 @@ import VigilCrypto
 
     // MARK: Checkpoints
 
-    @Test func aCheckpointSignsTheRFC6962RootOfTheEntries() async throws {
-        let db = try await checkpointedLog()
+    @Test(arguments: StoreKind.available) func aCheckpointSignsTheRFC6962RootOfTheEntries(_ kind: StoreKind) async throws {
+        let db = try await checkpointedLog(kind)
         let note = try #require(try await db.store.latestCheckpoint())
         let checkpoint = try Checkpoint.open(note: note, publicKey: db.keyring.signingPublicKey)
         let leaves = (0..<15).map { i in
@@ -107,8 +102,8 @@ import VigilCrypto
         #expect(checkpoint == Checkpoint(origin: "vigil/audit", size: 15, rootHash: MerkleHash.root(leafHashes: leaves)))
     }
 
-    @Test func signingAnUnchangedLogAgainStoresNothingNew() async throws {
-        let db = try await checkpointedLog()
+    @Test(arguments: StoreKind.available) func signingAnUnchangedLogAgainStoresNothingNew(_ kind: StoreKind) async throws {
+        let db = try await checkpointedLog(kind)
         let before = try await db.store.latestCheckpoint()
         let again = try await db.store.writeCheckpoint(keyring: db.keyring, at: ts("2026-03-02T03:00:00Z"))
         #expect(again.size == 15)
@@ -116,8 +111,8 @@ import VigilCrypto
         #expect(try await verify(db).checkpoints == 2)
     }
 
-    @Test func anEmptyLogCanBeCheckpointedAndVerified() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func anEmptyLogCanBeCheckpointedAndVerified(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         #expect(try await verify(db) == AuditVerification(entries: 0, checkpoints: 0, latestCheckpointSize: nil, problem: nil))
         let checkpoint = try await db.store.writeCheckpoint(keyring: db.keyring, at: ts("2026-03-02T00:00:00Z"))
         #expect(checkpoint == Checkpoint(size: 0, rootHash: MerkleHash.emptyRoot))
@@ -126,35 +121,35 @@ import VigilCrypto
 
     // MARK: Verification
 
-    @Test func anUntouchedLogVerifies() async throws {
-        let db = try await checkpointedLog()
+    @Test(arguments: StoreKind.available) func anUntouchedLogVerifies(_ kind: StoreKind) async throws {
+        let db = try await checkpointedLog(kind)
         #expect(try await verify(db) == AuditVerification(entries: 15, checkpoints: 2, latestCheckpointSize: 15, problem: nil))
     }
 
-    @Test func anEditedPayloadIsNamedByItsSequenceNumber() async throws {
-        let db = try await checkpointedLog()
-        try tamper(db, #"UPDATE audit_entry SET payload = '{"case_id":"case-7","rule":"disclosed","tier":"agency"}' WHERE seq = 7"#)
+    @Test(arguments: StoreKind.available) func anEditedPayloadIsNamedByItsSequenceNumber(_ kind: StoreKind) async throws {
+        let db = try await checkpointedLog(kind)
+        try await db.tamper(#"UPDATE audit_entry SET payload = '{"case_id":"case-7","rule":"disclosed","tier":"agency"}' WHERE seq = 7"#)
         let result = try await verify(db)
         #expect(result.problem == .entryAltered(seq: 7))
         #expect(result.entries == 7)
         #expect(result.problem?.description.hasPrefix("entry 7 was altered") == true)
     }
 
-    @Test func anEditedTimeOrKindIsCaughtToo() async throws {
-        let backdated = try await checkpointedLog()
-        try tamper(backdated, "UPDATE audit_entry SET recorded_at = '2020-01-01T00:00:00Z' WHERE seq = 3")
+    @Test(arguments: StoreKind.available) func anEditedTimeOrKindIsCaughtToo(_ kind: StoreKind) async throws {
+        let backdated = try await checkpointedLog(kind)
+        try await backdated.tamper("UPDATE audit_entry SET recorded_at = '2020-01-01T00:00:00Z' WHERE seq = 3")
         #expect(try await verify(backdated).problem == .entryAltered(seq: 3))
-        let relabelled = try await checkpointedLog()
-        try tamper(relabelled, "UPDATE audit_entry SET kind = 'alert' WHERE seq = 12")
+        let relabelled = try await checkpointedLog(kind)
+        try await relabelled.tamper("UPDATE audit_entry SET kind = 'alert' WHERE seq = 12")
         #expect(try await verify(relabelled).problem == .entryAltered(seq: 12))
     }
 
-    @Test func anEditedPayloadWithARecomputedLeafHashFailsTheCheckpoint() async throws {
-        let db = try await checkpointedLog()
+    @Test(arguments: StoreKind.available) func anEditedPayloadWithARecomputedLeafHashFailsTheCheckpoint(_ kind: StoreKind) async throws {
+        let db = try await checkpointedLog(kind)
         let forged = #"{"case_id":"case-7","rule":"disclosed","tier":"agency"}"#
         let recordedAt = lookup(7).recordedAt.description
         let leaf = MerkleHash.leaf(Data("lookup\n\(recordedAt)\n\(forged)".utf8))
-        try tamper(db, "UPDATE audit_entry SET payload = ?, leaf_hash = ? WHERE seq = 7", [forged, leaf])
+        try await db.tamper("UPDATE audit_entry SET payload = ?, leaf_hash = ? WHERE seq = 7", [.text(forged), .blob(leaf)])
         let result = try await verify(db)
         #expect(result.problem == .checkpointMismatch(size: 10))
         #expect(result.entries == 10)  // every entry hashes correctly; the first checkpoint does not agree
@@ -163,25 +158,25 @@ import VigilCrypto
         }
     }
 
-    @Test func aDeletedEntryLeavesAGap() async throws {
-        let db = try await checkpointedLog()
-        try tamper(db, "DELETE FROM audit_entry WHERE seq = 7")
+    @Test(arguments: StoreKind.available) func aDeletedEntryLeavesAGap(_ kind: StoreKind) async throws {
+        let db = try await checkpointedLog(kind)
+        try await db.tamper("DELETE FROM audit_entry WHERE seq = 7")
         #expect(try await verify(db).problem == .entryMissing(seq: 7))
-        try tamper(db, "DELETE FROM audit_entry WHERE seq = 0")
+        try await db.tamper("DELETE FROM audit_entry WHERE seq = 0")
         #expect(try await verify(db).problem == .entryMissing(seq: 0))
     }
 
-    @Test func entriesCutFromTheEndAreATruncation() async throws {
-        let db = try await checkpointedLog()
-        try tamper(db, "DELETE FROM audit_entry WHERE seq >= 12")
+    @Test(arguments: StoreKind.available) func entriesCutFromTheEndAreATruncation(_ kind: StoreKind) async throws {
+        let db = try await checkpointedLog(kind)
+        try await db.tamper("DELETE FROM audit_entry WHERE seq >= 12")
         #expect(try await verify(db).problem == .truncated(expected: 15, found: 12))
         // Appending after the cut reuses the numbers, which the checkpoint root then refuses.
         _ = try await db.store.appendAudit((12..<15).map { lookup($0 + 100) })
         #expect(try await verify(db).problem == .checkpointMismatch(size: 15))
     }
 
-    @Test func anEditedOrForeignCheckpointFailsItsSignature() async throws {
-        let db = try await checkpointedLog()
+    @Test(arguments: StoreKind.available) func anEditedOrForeignCheckpointFailsItsSignature(_ kind: StoreKind) async throws {
+        let db = try await checkpointedLog(kind)
         #expect(try await db.store.verifyAudit(publicKey: Keyring.generate().signingPublicKey).problem
             == .checkpointSignatureInvalid(size: 10))
 
@@ -189,24 +184,24 @@ import VigilCrypto
         let note = try #require(try await db.store.latestCheckpoint())
         let opened = try Checkpoint.open(note: note, publicKey: db.keyring.signingPublicKey)
         // A forger without the key signs the same head with their own: it does not verify under ours.
-        try tamper(db, "UPDATE audit_checkpoint SET note = ? WHERE size = 15", [opened.signedNote(keyring: other)])
+        try await db.tamper("UPDATE audit_checkpoint SET note = ? WHERE size = 15", [.text(opened.signedNote(keyring: other))])
         #expect(try await verify(db).problem == .checkpointSignatureInvalid(size: 15))
-        try tamper(db, "UPDATE audit_checkpoint SET note = replace(note, '\n10\n', '\n11\n') WHERE size = 10")
+        try await db.tamper("UPDATE audit_checkpoint SET note = replace(note, '\n10\n', '\n11\n') WHERE size = 10")
         #expect(try await verify(db).problem == .checkpointSignatureInvalid(size: 10))
     }
 
-    @Test func aDamagedLogIsNotSigned() async throws {
-        let db = try await checkpointedLog()
+    @Test(arguments: StoreKind.available) func aDamagedLogIsNotSigned(_ kind: StoreKind) async throws {
+        let db = try await checkpointedLog(kind)
         _ = try await db.store.appendAudit([lookup(15), lookup(16)])
-        try tamper(db, "UPDATE audit_entry SET payload = '{}' WHERE seq = 16")
+        try await db.tamper("UPDATE audit_entry SET payload = '{}' WHERE seq = 16")
         await #expect(throws: AuditLogError.logDamaged(.entryAltered(seq: 16))) {
             try await db.store.writeCheckpoint(keyring: db.keyring, at: ts("2026-03-03T00:00:00Z"))
         }
         #expect(try await verify(db).latestCheckpointSize == 15)
     }
 
-    @Test func aLongLogVerifiesInOnePass() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aLongLogVerifiesInOnePass(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         for chunk in 0..<4 {
             _ = try await db.store.appendAudit((chunk * 2500..<(chunk + 1) * 2500).map(lookup))
             _ = try await db.store.writeCheckpoint(keyring: db.keyring, at: ts("2026-03-02T00:00:00Z"))

@@ -88,6 +88,20 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 }
 
+/// Reads the client's address from `X-Forwarded-For` when the connection comes from a trusted proxy.
+struct ForwardedClientMiddleware: RouterMiddleware {
+    typealias Context = VigilRequestContext
+    let proxies: TrustedProxies
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard !proxies.isEmpty, let peer = context.remoteAddress?.ipAddress else { return try await next(request, context) }
+        var context = context
+        let forwarded = request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.map(\.value)
+        context.forwardedClient = proxies.clientAddress(peer: peer, forwardedFor: forwarded)
+        return try await next(request, context)
+    }
+}
+
 /// Limits per client address (public) and per account on the endpoints that take guesses:
 /// lookups, registrations (case codes) and acknowledgements (PINs).
 struct RateLimitMiddleware: RouterMiddleware {

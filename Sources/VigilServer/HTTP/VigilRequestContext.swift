@@ -10,6 +10,8 @@ public struct VigilRequestContext: RequestContext, RemoteAddressRequestContext {
     public let remoteAddress: SocketAddress?
     public var requester: Requester = .anonymous
     public var registration: Registration?
+    /// The client's address when a trusted proxy forwarded the request (see ``TrustedProxies``).
+    public var forwardedClient: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -19,8 +21,9 @@ public struct VigilRequestContext: RequestContext, RemoteAddressRequestContext {
     /// API bodies are a few hundred bytes; 64 KiB leaves room and stops a memory attack.
     public var maxUploadSize: Int { 64 * 1024 }
 
-    /// The key the rate limiter counts by: the client's IP address, without its port.
-    public var clientKey: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The key the rate limiter counts by: the client's IP address, without its port (as a trusted
+    /// proxy forwarded it, or the TCP peer).
+    public var clientKey: String { forwardedClient ?? remoteAddress?.ipAddress ?? "unknown" }
 }
 
 /// What the middleware learned about the request, for the OpenAPI handlers (which see no context).

@@ -14,12 +14,14 @@ public struct LookupService: Sendable {
     public typealias Clock = @Sendable () -> Timestamp
 
     let store: any LookupStore
+    let auditLog: AuditGroupCommit
     let index: BlindIndex
     let clock: Clock
     let logger: Logger
 
     public init(store: any LookupStore, keyring: Keyring, clock: @escaping Clock, logger: Logger) {
         self.store = store
+        auditLog = AuditGroupCommit(store: store)
         index = BlindIndex(keyring: keyring)
         self.clock = clock
         self.logger = logger
@@ -89,7 +91,7 @@ public struct LookupService: Sendable {
         fields["rule"] = decision.rule.rawValue
         fields["answer"] = Self.answerName(decision.disclosure)
         if let chosen { fields["record"] = String(chosen.recordID) }
-        _ = try await store.appendAudit([AuditEntry(kind: .lookup, recordedAt: now, fields: fields)])
+        try await auditLog.append(AuditEntry(kind: .lookup, recordedAt: now, fields: fields))
 
         if let alert = decision.alert {
             try await store.raiseAlert(kind: alert.rawValue, details: fields, at: now)
@@ -113,17 +115,5 @@ public struct LookupService: Sendable {
     }
 }
 
-/// What the lookup needs from a store.
-public protocol LookupStore: Sendable {
-    func records(aNumber: ANumber) async throws -> [StoredCustodyRecord]
-    func records(personID: Int64) async throws -> [StoredCustodyRecord]
-    func facility(code: String) async throws -> Facility?
-    /// The decryption work of one record, for an answer that found none.
-    func decoyDecrypt() throws
-    func appendAudit(_ entries: [AuditEntry]) async throws -> Int
-    func raiseAlert(kind: String, details: [String: String], at: Timestamp) async throws
-}
-
-extension SQLiteStore: LookupStore {}
-
-
+/// What a lookup reads and writes: records by blind index, facilities, the audit log and alerts.
+public typealias LookupStore = Store & AuditLogStore & AccessStore

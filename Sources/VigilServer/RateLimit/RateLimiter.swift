@@ -1,4 +1,5 @@
 import Foundation
+import VigilStore
 
 /// Per-client and per-account request limits, plus a count of misses per client that flags
 /// enumeration: somebody trying number after number gets "no match" again and again.
@@ -65,15 +66,39 @@ public actor RateLimiter {
         }
     }
     private var misses: [String: Misses] = [:]
+    /// Where several instances share their counts; `nil` counts in this process's memory.
+    private let ledger: (any SharedRateLedger)?
+    private let wallClock: @Sendable () -> TimeInterval
+    private var requestsSincePrune = 0
 
-    public init(limits: Limits, now: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime }) {
+    /// - Parameter ledger: a database several instances share (PostgreSQL); without one, the counts
+    ///   live in this process, which is exact for a single instance.
+    public init(
+        limits: Limits, ledger: (any SharedRateLedger)? = nil,
+        now: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime },
+        wallClock: @escaping @Sendable () -> TimeInterval = { Date().timeIntervalSince1970 }
+    ) {
         self.limits = limits
+        self.ledger = ledger
         self.now = now
+        self.wallClock = wallClock
     }
 
-    public func take(_ key: Key) -> Outcome {
+    public func take(_ key: Key) async -> Outcome {
         let limit = key.isAccount ? limits.accountPerMinute : limits.publicPerMinute
         guard limit > 0 else { return .limited(retryAfter: Int(Self.window)) }
+        await pruneNowAndThen()
+        if let ledger {
+            do {
+                guard let wait = try await ledger.admit(key: key.ledgerKey, limit: limit, window: Self.window, now: wallClock()) else {
+                    return .allowed
+                }
+                return .limited(retryAfter: max(1, Int(wait.rounded(.up))))
+            } catch {
+                // Fail closed: a limit that cannot be checked is not lifted.
+                return .limited(retryAfter: 1)
+            }
+        }
         let t = now()
         // Taken out of the dictionary so that it is mutated in place, not copied, on every request.
         var window = recent.removeValue(forKey: key) ?? Window()
@@ -89,7 +114,11 @@ public actor RateLimiter {
 
     /// Counts a "no match" for a client; returns true exactly once per window, when the count
     /// reaches the alert threshold.
-    public func recordMiss(client: String) -> Bool {
+    public func recordMiss(client: String) async -> Bool {
+        if let ledger {
+            let count = (try? await ledger.record(key: "miss|" + client, window: limits.missWindow, now: wallClock())) ?? 0
+            return count == limits.missesBeforeAlert
+        }
         let t = now()
         var entry = misses[client] ?? Misses(count: 0, windowStart: t, alerted: false)
         if t - entry.windowStart > limits.missWindow { entry = Misses(count: 0, windowStart: t, alerted: false) }
@@ -98,6 +127,15 @@ public actor RateLimiter {
         if alert { entry.alerted = true }
         misses[client] = entry
         return alert
+    }
+
+    /// Every few thousand requests, forgets what no window needs any more.
+    private func pruneNowAndThen() async {
+        requestsSincePrune += 1
+        guard requestsSincePrune >= 4096 else { return }
+        requestsSincePrune = 0
+        prune()
+        try? await ledger?.pruneRateLedger(before: wallClock() - max(Self.window, limits.missWindow))
     }
 
     /// Drops idle state so memory does not grow with every address ever seen.
@@ -109,6 +147,14 @@ public actor RateLimiter {
 }
 
 extension RateLimiter.Key {
+    /// The key as a shared ledger stores it (the ledger keeps only a keyed token of it).
+    var ledgerKey: String {
+        switch self {
+        case .client(let address): "client|" + address
+        case .account(let id): "account|\(id)"
+        }
+    }
+
     var isAccount: Bool {
         if case .account = self { return true }
         return false

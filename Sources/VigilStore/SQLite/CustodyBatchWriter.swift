@@ -9,12 +9,6 @@ import VigilCrypto
 /// anything; a changed row goes through ``CustodyTransition`` against the stored state, and only a
 /// legal change is written, with its events and a revision entry for provenance.
 struct CustodyBatchWriter {
-    enum Outcome {
-        case unchanged
-        case applied([CustodyEvent])
-        case refused(TransitionError)
-    }
-
     let db: Database
     let batchID: Int64
     let source: String
@@ -22,7 +16,7 @@ struct CustodyBatchWriter {
     /// Wall-clock time the batch was applied: notices become due at once.
     let enqueuedAt = Date().timeIntervalSince1970
 
-    func apply(_ record: CustodyRecord, receivedAt: Timestamp) throws -> Outcome {
+    func apply(_ record: CustodyRecord, receivedAt: Timestamp) throws -> RowOutcome {
         let fingerprint = fingerprint(record)
         let current = try Row.fetchOne(
             try db.cachedStatement(sql: """
@@ -132,20 +126,14 @@ struct CustodyBatchWriter {
                 """), arguments: [token, personID])
         for candidate in candidates {
             guard let other = candidate["record_id"] as Int64?,
-                  let family = try? store.cipher.open(candidate["family_name_sealed"], field: SealedField.familyName),
-                  let given = try? store.cipher.open(candidate["given_name_sealed"], field: SealedField.givenName) else { continue }
-            let score = IdentityMatch.score(
-                record.name, record.dateOfBirth, record.countryOfBirth,
-                PersonName(family: family, given: given), record.dateOfBirth, record.countryOfBirth)
-            if score >= IdentityMatch.proposalThreshold {
-                try SQLiteStore.openReview(db, kind: .identity, record: recordID, other: other, score: score, at: time)
-            }
+                  let score = store.keys.identityScore(
+                    record, candidateFamily: candidate["family_name_sealed"], candidateGiven: candidate["given_name_sealed"])
+            else { continue }
+            try SQLiteStore.openReview(db, kind: .identity, record: recordID, other: other, score: score, at: time)
         }
     }
 
-    private func birthCountryToken(_ record: CustodyRecord) -> Data? {
-        record.dateOfBirth.map { store.index.token("\($0)|\(record.countryOfBirth.alpha2)", purpose: .nameAndBirth) }
-    }
+    private func birthCountryToken(_ record: CustodyRecord) -> Data? { store.keys.birthCountryToken(record) }
 
     private func recordArguments(
         _ record: CustodyRecord, personID: Int64, fingerprint: Data, receivedAt: Timestamp
@@ -163,10 +151,8 @@ struct CustodyBatchWriter {
     /// (across sources); without one, the person stays the one this record already pointed to.
     /// Linking records without an A-number is proposed for review, never automatic.
     private func resolvePerson(_ record: CustodyRecord, existing: Int64?) throws -> Int64 {
-        let aNumberToken = record.aNumber.map { store.index.token($0.digits, purpose: .aNumber) }
-        let nameToken = store.index.token(
-            record.name.matchKey + "|" + (record.dateOfBirth?.description ?? ""), purpose: .nameAndBirth
-        )
+        let aNumberToken = record.aNumber.map(store.keys.aNumberToken)
+        let nameToken = store.keys.nameToken(record)
         var personID = existing
         if let aNumberToken, let holder = try Row.fetchOne(
             try db.cachedStatement(sql: "SELECT id, name_index FROM person WHERE a_number_index = ?"),
@@ -176,13 +162,10 @@ struct CustodyBatchWriter {
             // Same A-number and same normalised name and birth date: the sealed values are current.
             if (holder["name_index"] as Data) == nameToken { return holder["id"] }
         }
+        let person = store.keys.person(record)
         let sealed: StatementArguments = [
-            aNumberToken, record.aNumber.map { store.cipher.seal($0.digits, field: SealedField.aNumber) },
-            nameToken,
-            store.cipher.seal(record.name.family, field: SealedField.familyName),
-            store.cipher.seal(record.name.given, field: SealedField.givenName),
-            record.dateOfBirth.map { store.cipher.seal($0.description, field: SealedField.dateOfBirth) },
-            record.countryOfBirth.alpha2, batchID, birthCountryToken(record),
+            person.aNumberIndex, person.aNumberSealed, person.nameIndex, person.familyNameSealed, person.givenNameSealed,
+            person.dateOfBirthSealed, person.countryOfBirth, batchID, person.birthCountryIndex,
         ]
         if let personID {
             try db.cachedStatement(sql: """
@@ -198,15 +181,5 @@ struct CustodyBatchWriter {
             """).execute(arguments: sealed)
         return db.lastInsertedRowID
     }
-
-    /// The keyed fingerprint of every field of the row, unambiguously separated (0x1F), with its source.
-    private func fingerprint(_ record: CustodyRecord) -> Data {
-        let custody = record.custody
-        return store.index.token(joining: [
-            source, record.sourceRecordID, record.aNumber?.digits ?? "", record.name.family, record.name.given,
-            record.dateOfBirth?.description ?? "", record.countryOfBirth.alpha2, record.criminalHistory.rawValue,
-            Protection.format(record.protections), custody.status.rawValue, String(custody.statusDate.secondsSinceEpoch),
-            custody.bookingDate.description, custody.facilityCode ?? "", custody.releaseReason?.rawValue ?? "",
-        ], separator: 0x1F, purpose: .rowFingerprint)
-    }
+    private func fingerprint(_ record: CustodyRecord) -> Data { store.keys.fingerprint(record, source: source) }
 }

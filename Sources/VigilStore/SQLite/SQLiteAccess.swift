@@ -69,12 +69,3 @@ extension SQLiteStore: AccessStore {
         }
     }
 }
-
-extension JSONEncoder {
-    /// Sorted keys: the same value always encodes to the same bytes.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-}

@@ -49,9 +49,6 @@ extension SQLiteSchema {
     }
 }
 
-enum AccuracyField {
-    static let reference = "review.reference"
-}
 
 extension SQLiteStore {
     /// Opens a review unless the same one is already open.
@@ -120,7 +117,7 @@ extension SQLiteStore: AccuracyStore {
                 throw AccuracyError.noOpenReview(id)
             }
             let kind = Review.Kind(rawValue: row["kind"]) ?? .conflict
-            let allowed: Set<ReviewOutcome> = kind == .identity ? [.linked, .distinct] : kind == .dispute ? [.confirmed, .upheld] : [.confirmed]
+            let allowed = kind.allowedOutcomes
             guard allowed.contains(outcome) else { throw AccuracyError.outcomeNotFor(kind: kind.rawValue, allowed: allowed.map(\.rawValue).sorted()) }
             try db.execute(sql: "UPDATE review SET status = 'resolved', outcome = ?, resolved_by = ?, resolved_at = ? WHERE id = ?",
                            arguments: [outcome.rawValue, reviewer, time.secondsSinceEpoch, id])

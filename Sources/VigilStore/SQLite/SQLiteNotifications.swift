@@ -56,12 +56,6 @@ extension SQLiteSchema {
     }
 }
 
-/// The sealing labels of notification columns.
-enum NotificationField {
-    static let address = "registration.address"
-    static let secret = "registration.webhook_secret"
-    static let pin = "outbox.pin"
-}
 
 extension SQLiteStore {
     /// Writes one notice to the outbox (shared by imports and corrections).
@@ -69,13 +63,12 @@ extension SQLiteStore {
         _ db: Database, cipher: FieldCipher, kind: CustodyEventKind, eventID: Int64, occurredAt: Timestamp,
         registrationID: Int64, channel: String, enqueuedAt: Double
     ) throws {
-        let needsPIN = NoticeText.acknowledgementRequired.contains(kind) && channel != NotificationChannel.webhook.rawValue
-        let pin = needsPIN ? cipher.seal(OneTimeSecret.pin(), field: NotificationField.pin) : nil
+        let pin = OutboxNotice.sealedPIN(kind: kind, channel: channel, cipher: cipher)
         try db.cachedStatement(sql: """
             INSERT INTO outbox (message_id, registration_id, event_id, kind, occurred_at, enqueued_at, next_attempt_at, pin_sealed)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), registrationID, eventID,
+                OutboxNotice.newMessageID(), registrationID, eventID,
                 kind.rawValue, occurredAt.secondsSinceEpoch, enqueuedAt, enqueuedAt, pin,
             ])
     }
@@ -178,21 +171,26 @@ extension SQLiteStore: NotificationStore {
             repeats: row["repeats"])
     }
 
-    public func markDelivered(id: Int64, at time: Double, repeatAt: Double?) async throws {
+    public func markDelivered(_ marks: [DeliveredMark]) async throws {
+        guard !marks.isEmpty else { return }
         try await pool.write { db in
-            if let repeatAt {
-                try db.execute(sql: """
-                    UPDATE outbox SET status = CASE WHEN acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
-                        first_delivered_at = COALESCE(first_delivered_at, ?), next_attempt_at = ?, lease_until = NULL,
-                        attempts = 0, repeats = repeats + 1, last_error = NULL
-                    WHERE id = ?
-                    """, arguments: [time, repeatAt, id])
-            } else {
-                try db.execute(sql: """
-                    UPDATE outbox SET status = CASE WHEN status = 'pending' THEN 'delivered' ELSE status END,
-                        first_delivered_at = COALESCE(first_delivered_at, ?), lease_until = NULL, last_error = NULL
-                    WHERE id = ?
-                    """, arguments: [time, id])
+            let repeating = try db.cachedStatement(sql: """
+                UPDATE outbox SET status = CASE WHEN acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
+                    first_delivered_at = COALESCE(first_delivered_at, ?), next_attempt_at = ?, lease_until = NULL,
+                    attempts = 0, repeats = repeats + 1, last_error = NULL
+                WHERE id = ?
+                """)
+            let final = try db.cachedStatement(sql: """
+                UPDATE outbox SET status = CASE WHEN status = 'pending' THEN 'delivered' ELSE status END,
+                    first_delivered_at = COALESCE(first_delivered_at, ?), lease_until = NULL, last_error = NULL
+                WHERE id = ?
+                """)
+            for mark in marks {
+                if let repeatAt = mark.repeatAt {
+                    try repeating.execute(arguments: [mark.at, repeatAt, mark.id])
+                } else {
+                    try final.execute(arguments: [mark.at, mark.id])
+                }
             }
         }
     }
@@ -225,7 +223,7 @@ extension SQLiteStore: NotificationStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT id, pin_sealed FROM outbox WHERE message_id = ?", arguments: [messageID]),
                   let sealed = row["pin_sealed"] as Data?,
                   let expected = try? cipher.open(sealed, field: NotificationField.pin),
-                  Self.constantTimeEqual(expected, pin)
+                  constantTimeEqual(expected, pin)
             else { return false }
             try db.execute(sql: """
                 UPDATE outbox SET acknowledged_at = COALESCE(acknowledged_at, ?),
@@ -257,11 +255,5 @@ extension SQLiteStore: NotificationStore {
             id: row["id"], personID: row["person_id"], channel: NotificationChannel(rawValue: row["channel"]) ?? .file,
             address: try cipher.open(row["address_sealed"], field: NotificationField.address),
             language: NoticeLanguage(rawValue: row["language"]) ?? .en, status: row["status"])
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

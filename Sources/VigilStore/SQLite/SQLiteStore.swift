@@ -9,8 +9,9 @@ public final class SQLiteStore: Store {
     let pool: DatabasePool
     let cipher: FieldCipher
     let index: BlindIndex
+    let keys: CustodyRowKeys
     /// A sealed record no one holds, opened when a lookup finds nothing so that a miss costs what a hit does.
-    private let decoy: [(Data, String)]
+    private let decoy: DecoyRecord
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, keyring: Keyring) throws {
@@ -24,12 +25,8 @@ public final class SQLiteStore: Store {
         pool = try DatabasePool(path: path, configuration: configuration)
         cipher = FieldCipher(keyring: keyring)
         index = BlindIndex(keyring: keyring)
-        decoy = [
-            (cipher.seal("000000000", field: SealedField.aNumber), SealedField.aNumber),
-            (cipher.seal("Decoy Decoy", field: SealedField.familyName), SealedField.familyName),
-            (cipher.seal("Decoy", field: SealedField.givenName), SealedField.givenName),
-            (cipher.seal("1970-01-01", field: SealedField.dateOfBirth), SealedField.dateOfBirth),
-        ]
+        keys = CustodyRowKeys(cipher: cipher, index: index)
+        decoy = DecoyRecord(cipher: cipher)
         try SQLiteSchema.migrator.migrate(pool)
     }
 
@@ -53,44 +50,26 @@ public final class SQLiteStore: Store {
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = -65536")
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-            var summary = try Self.openBatch(db, kind: "custody", provenance)
-            let writer = CustodyBatchWriter(db: db, batchID: summary.batchID, source: provenance.source, store: self)
-            var rejectReasons: [RejectKey: Int] = [:]
+            var tally = BatchTally(try Self.openBatch(db, kind: "custody", provenance))
+            let writer = CustodyBatchWriter(db: db, batchID: tally.summary.batchID, source: provenance.source, store: self)
             while let row = try rows.next() {
-                summary.rows += 1
                 switch row {
                 case .rejected(let problem):
-                    summary.rejected += 1
-                    rejectReasons[RejectKey(column: problem.column ?? "", reason: problem.reason), default: 0] += 1
-                    onReject(problem)
+                    onReject(tally.count(rejected: problem))
                 case .record(let line, let record):
-                    switch try writer.apply(record, receivedAt: provenance.receivedAt) {
-                    case .unchanged:
-                        summary.unchanged += 1
-                    case .applied(let events):
-                        summary.accepted += 1
-                        summary.events += events.count
-                        for event in events { summary.eventsByKind[event.kind.rawValue, default: 0] += 1 }
-                    case .refused(let error):
-                        summary.rejected += 1
-                        rejectReasons[RejectKey(column: error.column, reason: error.description), default: 0] += 1
-                        onReject(RowProblem(line: line, column: error.column, reason: error.description))
+                    if let problem = tally.count(line: line, try writer.apply(record, receivedAt: provenance.receivedAt)) {
+                        onReject(problem)
                     }
                 }
             }
             // Reasons name a column and a rule, never a value: safe to keep for the quality report.
-            for (key, count) in rejectReasons {
+            for (key, count) in tally.rejects {
                 try db.execute(sql: "INSERT INTO batch_reject (batch_id, column_name, reason, count) VALUES (?, ?, ?, ?)",
-                               arguments: [summary.batchID, key.column, key.reason, count])
+                               arguments: [tally.summary.batchID, key.column, key.reason, count])
             }
-            try Self.closeBatch(db, summary)
-            return summary
+            try Self.closeBatch(db, tally.summary)
+            return tally.summary
         }
-    }
-
-    private struct RejectKey: Hashable {
-        var column: String
-        var reason: String
     }
 
     // MARK: Facilities
@@ -163,7 +142,7 @@ public final class SQLiteStore: Store {
     }
 
     public func decoyDecrypt() throws {
-        for (sealed, field) in decoy { _ = try cipher.open(sealed, field: field) }
+        try decoy.open()
     }
 
     public func batches() async throws -> [BatchSummary] {
@@ -220,14 +199,7 @@ public final class SQLiteStore: Store {
     /// Records the batch's counts and appends it to the audit log, in the batch's own transaction:
     /// a batch is never applied without its audit entry, nor audited without being applied.
     private static func closeBatch(_ db: Database, _ summary: BatchSummary) throws {
-        _ = try appendAudit(db, [AuditEntry(
-            kind: .importBatch, recordedAt: Timestamp(iso: summary.receivedAt) ?? Timestamp(secondsSinceEpoch: 0),
-            fields: [
-                "batch": String(summary.batchID), "batch_kind": summary.kind, "source": summary.source,
-                "file_sha256": summary.fileSHA256, "rows": String(summary.rows), "accepted": String(summary.accepted),
-                "rejected": String(summary.rejected), "unchanged": String(summary.unchanged), "events": String(summary.events),
-            ]
-        )])
+        _ = try appendAudit(db, [summary.auditEntry])
         try db.execute(
             sql: "UPDATE import_batch SET rows = ?, accepted = ?, rejected = ?, unchanged = ?, events = ? WHERE id = ?",
             arguments: [summary.rows, summary.accepted, summary.rejected, summary.unchanged, summary.events, summary.batchID]
@@ -272,19 +244,8 @@ extension SQLiteStore {
     /// The custody facts of a `custody_record` row.
     static func custodyState(_ row: Row) -> CustodyState {
         CustodyState(
-            status: CustodyStatus(rawValue: row["status"]) ?? .inCustody,
-            statusDate: Timestamp(secondsSinceEpoch: row["status_date"]),
-            bookingDate: CalendarDate(dayNumber: row["booking_date"]),
-            facilityCode: row["facility_code"],
-            releaseReason: (row["release_reason"] as String?).flatMap(ReleaseReason.init(rawValue:))
-        )
+            storedStatus: row["status"], statusDate: row["status_date"], bookingDay: row["booking_date"],
+            facilityCode: row["facility_code"], releaseReason: row["release_reason"])
     }
 }
 
-/// The authenticated-data labels of sealed columns: a value sealed for one cannot be opened as another.
-enum SealedField {
-    static let aNumber = "person.a_number"
-    static let familyName = "person.family_name"
-    static let givenName = "person.given_name"
-    static let dateOfBirth = "person.date_of_birth"
-}

@@ -6,8 +6,8 @@ import VigilFeeds
 @testable import VigilStore
 
 @Suite struct CustodyBatchTests {
-    @Test func aNewRecordIsAcceptedWithABookedEvent() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aNewRecordIsAcceptedWithABookedEvent(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         let (summary, problems) = try await db.store.apply([record("R1")])
         #expect(problems.isEmpty)
         #expect((summary.rows, summary.accepted, summary.unchanged, summary.rejected, summary.events) == (1, 1, 0, 0, 1))
@@ -17,8 +17,8 @@ import VigilFeeds
         #expect(stored.first?.record == record("R1"))
     }
 
-    @Test func applyingTheSameRowsAgainChangesNothing() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func applyingTheSameRowsAgainChangesNothing(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         let rows = [record("R1"), record("R2", aNumber: "A912345679"), record("R3", aNumber: nil)]
         _ = try await db.store.apply(rows)
         let before = try await db.store.counts()
@@ -28,8 +28,8 @@ import VigilFeeds
         #expect((after.people, after.records, after.events) == (before.people, before.records, before.events))
     }
 
-    @Test func aReleaseDerivesAReleasedEventWithItsReason() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aReleaseDerivesAReleasedEventWithItsReason(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         _ = try await db.store.apply([record("R1")])
         let released = record(
             "R1", status: .released, at: "2026-03-05T15:00:00-05:00", facility: nil, reason: .bond)
@@ -42,8 +42,8 @@ import VigilFeeds
         #expect(events.last?.fromFacility == "FAC001")
     }
 
-    @Test func anIllegalTransitionIsRejectedByLineAndTheOtherRowsStillApply() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func anIllegalTransitionIsRejectedByLineAndTheOtherRowsStillApply(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         _ = try await db.store.apply([record("R1", status: .removed, facility: nil)])
         // removed → in_custody with the same booking date is not a possible change.
         let rows = [record("R1", at: "2026-03-09T10:00:00Z"), record("R2", aNumber: "A912345600")]
@@ -54,8 +54,8 @@ import VigilFeeds
         #expect(try await db.store.counts().records == 2)
     }
 
-    @Test func aStaleRowIsRejectedButAReplayOfAnAppliedRowIsUnchanged() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aStaleRowIsRejectedButAReplayOfAnAppliedRowIsUnchanged(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         let booked = record("R1")
         let released = record("R1", status: .released, at: "2026-03-05T10:00:00Z", facility: nil, reason: .parole)
         _ = try await db.store.apply([booked, released])
@@ -69,8 +69,8 @@ import VigilFeeds
         #expect(problems.first?.column == "status_date")
     }
 
-    @Test func aCrashMidBatchLeavesNothingApplied() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aCrashMidBatchLeavesNothingApplied(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         let rows = (0..<10).map { record("R\($0)", aNumber: "A9123456\(10 + $0)") }
         await #expect(throws: ArrayRowSource.Crash.self) {
             _ = try await db.store.applyCustodyBatch(provenance(), rows: ArrayRowSource(rows, failAfter: 6)) { _ in }
@@ -81,8 +81,8 @@ import VigilFeeds
         #expect(summary.accepted == 10)
     }
 
-    @Test func theSameANumberFromTwoSourcesIsOnePerson() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func theSameANumberFromTwoSourcesIsOnePerson(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         _ = try await db.store.apply([record("R1")], source: "TXA")
         _ = try await db.store.apply([record("X9", at: "2026-03-03T10:00:00Z", booked: "2026-03-03")], source: "AZB")
         let stored = try await db.store.records(aNumber: try ANumber(parsing: "A912345678"))
@@ -91,8 +91,8 @@ import VigilFeeds
         #expect(stored.map(\.source) == ["AZB", "TXA"])  // newest status first
     }
 
-    @Test func decodedProblemsAreCountedAndPassedOn() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func decodedProblemsAreCountedAndPassedOn(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         let problem = RowProblem(line: 7, column: "status", reason: "must be one of …")
         var seen: [RowProblem] = []
         let summary = try await db.store.applyCustodyBatch(
@@ -121,18 +121,18 @@ import VigilFeeds
         #expect(stored.first?.record.name.family == "Zelmquaro0")
     }
 
-    @Test func aDifferentKeyringCannotReadTheRecords() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aDifferentKeyringCannotReadTheRecords(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         _ = try await db.store.apply([record("R1")])
-        let other = try SQLiteStore(path: db.path, keyring: Keyring.generate())
+        let other = try await db.secondInstance(keyring: Keyring.generate())
         // The blind index is keyed too: without the right key the person is not even found.
         #expect(try await other.records(aNumber: try ANumber(parsing: "A912345678")).isEmpty)
     }
 }
 
 @Suite struct FacilityTests {
-    @Test func facilitiesUpsertByCodeAndReportUnchanged() async throws {
-        let db = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func facilitiesUpsertByCodeAndReportUnchanged(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
         let north = Facility(code: "FAC001", name: "Northgate Processing Center", state: "TX", visitingInfo: "Daily")
         let first = try await db.store.importFacilities(provenance(), facilities: [north], rejected: 0)
         #expect((first.accepted, first.unchanged) == (1, 0))
