@@ -63,17 +63,17 @@ public enum VigilServer {
         let metrics = PrometheusExport.registry
         // Several instances on one database count together; a lone SQLite server counts in memory.
         let limiter = RateLimiter(limits: configuration.limits, ledger: store as? any SharedRateLedger)
-        let router = Router(context: VigilRequestContext.self)
-        router.add(middleware: ProblemMiddleware())
-        router.add(middleware: MetricsMiddleware())
-        router.add(middleware: BodyLimitMiddleware())
-        router.add(middleware: ForwardedClientMiddleware(proxies: configuration.trustedProxies))
-        router.add(middleware: AuthenticationMiddleware(accounts: store, registrations: store))
-        router.add(middleware: RateLimitMiddleware(limiter: limiter))
         let lookups = LookupService(store: store, keyring: keyring, clock: clock, logger: logger)
         // The browser pages share the API's lookup path and limiter (see ServerWebGateway).
         let gateway = ServerWebGateway(lookups: lookups, limiter: limiter, access: store, clock: clock, logger: logger)
         let pages = try WebPages(store: store, gateway: gateway, keyring: keyring, clock: clock, logger: logger)
+        let router = Router(context: VigilRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: BodyLimitMiddleware(allowsUpload: pages.allowsUpload))
+        router.add(middleware: ForwardedClientMiddleware(proxies: configuration.trustedProxies))
+        router.add(middleware: AuthenticationMiddleware(accounts: store, registrations: store))
+        router.add(middleware: RateLimitMiddleware(limiter: limiter))
         router.add(middleware: WebNotFoundMiddleware(pages: pages))
         // After the middleware: Hummingbird wraps each route with the middleware present when it is added.
         let stats = addStatsRoutes(to: router, store: store, clock: clock, logger: logger)

@@ -39,6 +39,13 @@ public struct WebPages: Sendable {
     /// Paths whose body may be as large as ``maxUpload``; every other stays at the server's small limit.
     public static let uploadPaths: Set<String> = ["/agency/upload"]
 
+    /// Whether a request may send a body up to ``maxUpload``: an upload path, from a browser whose
+    /// signed, current session names an account (the page itself then checks it is an agency's).
+    public func allowsUpload(_ request: Request) -> Bool {
+        guard Self.uploadPaths.contains(request.uri.path) else { return false }
+        return codec.decode(request.cookies[WebSession.cookieName]?.value, now: clock().secondsSinceEpoch)?.account != nil
+    }
+
     public func register<Context: WebRequestContext>(on router: Router<Context>) {
         router.get("/static/vigil.css") { _, _ in
             Response(

@@ -247,3 +247,25 @@ final class TestBrowser: @unchecked Sendable {
         }
     }
 }
+
+@Suite struct WebUploadLimitTests {
+    /// 64 KiB is the limit for everyone; only a signed-in session may send a larger feed file.
+    @Test func onlyASignedInSessionMaySendALargeBody() async throws {
+        let fixture = try await ServerFixture()
+        let agencyKey = try await fixture.token(.agency, source: "TXA")
+        try await Application(router: try fixture.router()).test(.router) { client in
+            let large = ByteBuffer(repeating: UInt8(ascii: "a"), count: 100 * 1024)
+            let stranger = TestBrowser()
+            stranger.cookies["vigil_session"] = "v1.forged.cookie"
+            let refused = try await client.execute(uri: "/agency/upload", method: .post, headers: stranger.headers, body: large)
+            #expect(refused.status == .contentTooLarge)
+            let agency = TestBrowser()
+            _ = try await agency.get(client, "/agency/signin")
+            #expect(try await agency.post(client, "/agency/signin", ["key": agencyKey]).headers[.location] == "/agency")
+            var headers = agency.headers
+            headers[.contentType] = "multipart/form-data; boundary=B"
+            let accepted = try await client.execute(uri: "/agency/upload", method: .post, headers: headers, body: large)
+            #expect(accepted.status == .forbidden, "read in full, then refused for its missing CSRF token")
+        }
+    }
+}

@@ -38,14 +38,15 @@ struct ProblemMiddleware: RouterMiddleware {
 
 /// Collects the body up to the context's limit before anything else reads it: OpenAPI handlers
 /// stream bodies, and a streamed body is otherwise unlimited. The web page that uploads a feed file
-/// gets a larger limit, and only for a browser that already holds a session cookie.
+/// gets a larger limit, and only for a browser whose signed session names an account: a stranger
+/// cannot make the server hold 16 MiB.
 struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = VigilRequestContext
+    var allowsUpload: @Sendable (Request) -> Bool = { _ in false }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
-        let upload = WebPages.uploadPaths.contains(request.uri.path) && request.cookies[WebSession.cookieName] != nil
-        let limit = upload ? WebPages.maxUpload : context.maxUploadSize
+        let limit = allowsUpload(request) ? WebPages.maxUpload : context.maxUploadSize
         do {
             _ = try await request.collectBody(upTo: limit)
         } catch {
