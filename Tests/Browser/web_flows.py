@@ -34,8 +34,8 @@ os.environ["SE_OFFLINE"] = "true"
 import html5lib  # noqa: E402
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -72,7 +72,7 @@ class Suite:
             self.failed += 1
             message = str(error).split("Stacktrace")[0].strip()
             print(f"  FAIL {name} raised {type(error).__name__}: {message}")
-            print("".join(traceback.format_tb(error.__traceback__)[-2:]).rstrip())
+            print("".join(traceback.format_tb(error.__traceback__)[-5:]).rstrip())
 
     # --- browser ---------------------------------------------------------------------------
     def start_browser(self):
@@ -90,22 +90,45 @@ class Suite:
     def go(self, path):
         self.driver.get_log("performance")  # forget earlier requests
         self.driver.get(self.base + path)
+        self.wait_until_loaded()
 
     def click_and_wait(self, element):
         """Clicks something that loads a new page, and returns once that page has loaded."""
         self.driver.get_log("performance")
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, 15).until(staleness_of(old))
-        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(self.driver, 15).until(lambda _: self.is_gone(old))
+        self.wait_until_loaded()
+
+    @staticmethod
+    def is_gone(element):
+        """True once `element`'s document has been replaced. Chromium reports that either as a stale
+        element or, while the new document is being committed, as an inspector error."""
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    def wait_until_loaded(self):
+        WebDriverWait(self.driver, 15, ignored_exceptions=[WebDriverException]).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
 
     def submit(self, form_selector="main form"):
         self.click_and_wait(self.driver.find_element(By.CSS_SELECTOR, form_selector + " button[type=submit]"))
 
     def fill(self, field_id, value):
-        element = self.driver.find_element(By.ID, field_id)
-        element.clear()
-        element.send_keys(value)
+        # Chromium sometimes answers for the document it is leaving; find the field again and retry.
+        for attempt in range(3):
+            try:
+                element = self.driver.find_element(By.ID, field_id)
+                element.clear()
+                element.send_keys(value)
+                return
+            except WebDriverException:
+                if attempt == 2:
+                    raise
+                time.sleep(0.5)
 
     def raw_html(self):
         """The bytes the server sent for the current document (after redirects)."""
