@@ -65,7 +65,7 @@ public enum VigilServer {
         let limiter = RateLimiter(limits: configuration.limits, ledger: store as? any SharedRateLedger)
         let lookups = LookupService(store: store, keyring: keyring, clock: clock, logger: logger)
         // The browser pages share the API's lookup path and limiter (see ServerWebGateway).
-        let gateway = ServerWebGateway(lookups: lookups, limiter: limiter, access: store, clock: clock, logger: logger)
+        let gateway = ServerWebGateway(lookups: lookups, limiter: limiter, access: store, clock: clock)
         let pages = try WebPages(store: store, gateway: gateway, keyring: keyring, clock: clock, logger: logger)
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: ProblemMiddleware())

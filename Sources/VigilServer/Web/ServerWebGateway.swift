@@ -1,4 +1,3 @@
-import Logging
 import VigilCore
 import VigilStore
 import VigilWeb
@@ -10,7 +9,6 @@ struct ServerWebGateway: WebGateway {
     let limiter: RateLimiter
     let access: any AccessStore
     let clock: LookupService.Clock
-    let logger: Logger
 
     func admit(client: String, accountID: Int64?) async -> Int? {
         let key: RateLimiter.Key = accountID.map { .account($0) } ?? .client(client)
