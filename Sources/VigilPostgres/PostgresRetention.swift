@@ -6,14 +6,17 @@ import VigilStore
 extension PostgresStore: RetentionStore {
     /// As in the SQLite store: a purged record keeps its custody facts without identity and its keyed
     /// fingerprint; a person's sealed values and indexes are erased once none of their records is left.
-    public func purge(policy: RetentionPolicy, now: Timestamp) async throws -> PurgeSummary {
+    public func purge(policy: RetentionPolicy, now: Timestamp, limit: Int) async throws -> PurgeSummary {
         let cutoff = policy.cutoff(now: now).secondsSinceEpoch
         let ended = RetentionPolicy.endedStatuses.map(\.rawValue)
         return try await write { connection in
             try await connection.lock(.custody, logger: logger)
             let purged = try await connection.rows("""
                 UPDATE custody_record SET purged_at = \(now.secondsSinceEpoch)
-                WHERE purged_at IS NULL AND status = ANY(\(ended)) AND status_date < \(cutoff)
+                WHERE id IN (
+                    SELECT id FROM custody_record
+                    WHERE purged_at IS NULL AND status = ANY(\(ended)) AND status_date < \(cutoff)
+                    LIMIT \(Int64(limit)))
                 RETURNING person_id
                 """, logger: logger).map { try $0.value("person_id", as: Int64.self) }
             let candidates = Array(Set(purged))

@@ -91,15 +91,27 @@ package struct CustodyRowKeys {
 
     /// The person columns of a row, sealed and indexed.
     package func person(_ record: CustodyRecord) -> SealedPerson {
-        SealedPerson(
+        // One call seals every present field: their nonces come from one read of the random source.
+        var fields: [(plaintext: String, field: String)] = [
+            (record.name.family, SealedField.familyName), (record.name.given, SealedField.givenName),
+        ]
+        if let aNumber = record.aNumber { fields.append((aNumber.digits, SealedField.aNumber)) }
+        if let birth = record.dateOfBirth { fields.append((birth.description, SealedField.dateOfBirth)) }
+        let sealed = cipher.sealAll(fields)
+        return SealedPerson(
             aNumberIndex: record.aNumber.map(aNumberToken),
-            aNumberSealed: record.aNumber.map { cipher.seal($0.digits, field: SealedField.aNumber) },
+            aNumberSealed: record.aNumber == nil ? nil : sealed[2],
             nameIndex: nameToken(record),
-            familyNameSealed: cipher.seal(record.name.family, field: SealedField.familyName),
-            givenNameSealed: cipher.seal(record.name.given, field: SealedField.givenName),
-            dateOfBirthSealed: record.dateOfBirth.map { cipher.seal($0.description, field: SealedField.dateOfBirth) },
+            familyNameSealed: sealed[0],
+            givenNameSealed: sealed[1],
+            dateOfBirthSealed: record.dateOfBirth == nil ? nil : sealed[record.aNumber == nil ? 2 : 3],
             countryOfBirth: record.countryOfBirth.alpha2,
             birthCountryIndex: birthCountryToken(record))
+    }
+
+    /// Everything keyed or sealed about a row, computed ahead of the transaction that writes it.
+    package func prepare(_ record: CustodyRecord, source: String) -> PreparedRow {
+        PreparedRow(fingerprint: fingerprint(record, source: source), person: person(record))
     }
 
     /// Whether two people found by name, birth date and country are close enough to ask a reviewer.
@@ -134,8 +146,14 @@ package struct DecoyRecord: Sendable {
     }
 }
 
+/// A row's fingerprint and sealed person, ready before the row is written.
+package struct PreparedRow: Sendable {
+    package var fingerprint: Data
+    package var person: SealedPerson
+}
+
 /// A person's columns, sealed: what `person` rows hold.
-package struct SealedPerson {
+package struct SealedPerson: Sendable {
     package var aNumberIndex: Data?
     package var aNumberSealed: Data?
     package var nameIndex: Data

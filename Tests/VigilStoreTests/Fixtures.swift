@@ -34,7 +34,10 @@ final class ArrayRowSource: DecodedRowSource {
     struct Crash: Error {}
     private var rows: [DecodedRow]
     private let failAfter: Int?
-    private var served = 0
+    private var count = 0
+    private let lock = NSLock()
+    /// Rows handed out so far (read from other threads by the read-ahead tests).
+    var served: Int { lock.withLock { count } }
 
     init(_ records: [CustodyRecord], failAfter: Int? = nil) {
         rows = records.enumerated().map { .record(line: $0.offset + 2, $0.element) }
@@ -47,10 +50,12 @@ final class ArrayRowSource: DecodedRowSource {
     }
 
     func next() throws -> DecodedRow? {
-        if let failAfter, served == failAfter { throw Crash() }
-        guard served < rows.count else { return nil }
-        defer { served += 1 }
-        return rows[served]
+        try lock.withLock {
+            if let failAfter, count == failAfter { throw Crash() }
+            guard count < rows.count else { return nil }
+            defer { count += 1 }
+            return rows[count]
+        }
     }
 }
 

@@ -54,4 +54,26 @@ import VigilCrypto
         #expect(summary.registrationsExpired == 1)
         #expect(try await db.store.registration(tokenHash: "t")?.status == "expired")
     }
+
+    /// A first purge of a large database goes in short transactions, each audited; a person whose
+    /// records fall in different transactions is still erased once the last one goes.
+    @Test(arguments: StoreKind.available) func aLargePurgeGoesInChunksAndErasesPeopleSplitAcrossThem(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
+        let released = (0..<5).map {
+            record("R\($0)", aNumber: "A91234000\($0)", status: .released, at: "2026-09-01T10:00:00Z",
+                   booked: "2026-08-01", facility: nil, reason: .bond)
+        }
+        // A second source's record of the first person.
+        _ = try await db.store.apply(released)
+        _ = try await db.store.apply([record("X0", aNumber: "A912340000", status: .released, at: "2026-09-02T10:00:00Z",
+                                            booked: "2026-08-01", facility: nil, reason: .bond)], source: "AZB")
+        let before = try await db.store.auditEntries(after: -1, limit: 100).count
+        let summary = try await db.store.purge(policy: RetentionPolicy(days: 60), now: now, chunk: 2)
+        #expect(summary == PurgeSummary(records: 6, people: 5, registrationsExpired: 0))
+        let purges = try await db.store.auditEntries(after: before - 1, limit: 100).filter { $0.entry.fields["action"] == "purge" }
+        #expect(purges.count == 4)  // 2 + 2 + 2 + a last, empty look
+        #expect(purges.compactMap { Int($0.entry.fields["records"] ?? "") }.reduce(0, +) == 6)
+        #expect(try await db.store.records(aNumber: try ANumber(parsing: "A912340000")).isEmpty)
+        #expect(try await db.store.counts().people == 5)
+    }
 }

@@ -58,12 +58,20 @@ public struct FeedImport {
 }
 
 /// Adapts a feed reader and a decoder into the pull source a store consumes.
-final class DecodingSource: DecodedRowSource {
+///
+/// A store may read ahead of the row it is writing, on another thread (``ReadAheadRows``), so the raw
+/// values of the most recent rows are kept by line, under a lock, for the reject file.
+final class DecodingSource: DecodedRowSource, @unchecked Sendable {
     private var reader: any FeedRowReader
     private let decoder: CustodyRowDecoder
     private let progress: (@Sendable (Int, Int) -> Void)?
-    private var current: RawRow?
     private var rowsSinceProgress = 0
+    private let lock = NSLock()
+    private var recentValues: [Int: [String?]] = [:]
+    private var recentLines: [Int] = []
+    private var oldest = 0
+    /// Far more than any read-ahead holds.
+    private static let kept = 16_384
 
     init(reader: any FeedRowReader, decoder: CustodyRowDecoder, progress: (@Sendable (Int, Int) -> Void)?) {
         self.reader = reader
@@ -76,7 +84,7 @@ final class DecodingSource: DecodedRowSource {
             progress?(reader.fileSize, reader.fileSize)
             return nil
         }
-        current = raw
+        remember(raw)
         rowsSinceProgress += 1
         if rowsSinceProgress == 4096 {
             rowsSinceProgress = 0
@@ -88,10 +96,22 @@ final class DecodingSource: DecodedRowSource {
         }
     }
 
-    /// The raw values of the row being applied, so that a row the store refuses can go to the reject file whole.
+    /// The raw values of a recent row, so that a row the store refuses can go to the reject file whole.
     func currentValues(forLine line: Int) -> [String?] {
-        guard let current, current.line == line else { return [] }
-        return current.values
+        lock.withLock { recentValues[line] ?? [] }
+    }
+
+    private func remember(_ raw: RawRow) {
+        lock.withLock {
+            recentValues[raw.line] = raw.values
+            if recentLines.count < Self.kept {
+                recentLines.append(raw.line)
+            } else {
+                recentValues[recentLines[oldest]] = nil
+                recentLines[oldest] = raw.line
+                oldest = (oldest + 1) % Self.kept
+            }
+        }
     }
 }
 

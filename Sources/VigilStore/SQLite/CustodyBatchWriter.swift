@@ -16,8 +16,9 @@ struct CustodyBatchWriter {
     /// Wall-clock time the batch was applied: notices become due at once.
     let enqueuedAt = Date().timeIntervalSince1970
 
-    func apply(_ record: CustodyRecord, receivedAt: Timestamp) throws -> RowOutcome {
-        let fingerprint = fingerprint(record)
+    /// - Parameter prepared: the row's fingerprint and sealed values, computed ahead (``ReadAheadRows``).
+    func apply(_ record: CustodyRecord, prepared: PreparedRow, receivedAt: Timestamp) throws -> RowOutcome {
+        let fingerprint = prepared.fingerprint
         let current = try Row.fetchOne(
             try db.cachedStatement(sql: """
                 SELECT id, person_id, fingerprint, status, status_date, booking_date, facility_code, release_reason, purged_at
@@ -51,7 +52,7 @@ struct CustodyBatchWriter {
         let personID: Int64
         if let current {
             recordID = current["id"]
-            personID = try resolvePerson(record, existing: current["person_id"])
+            personID = try resolvePerson(record, prepared.person, existing: current["person_id"])
             try db.cachedStatement(sql: """
                 UPDATE custody_record SET person_id = ?, fingerprint = ?, booking_date = ?, status = ?, status_date = ?,
                     facility_code = ?, release_reason = ?, criminal_history = ?, protections = ?, batch_id = ?, updated_at = ?,
@@ -59,7 +60,7 @@ struct CustodyBatchWriter {
                 WHERE id = ?
                 """).execute(arguments: recordArguments(record, personID: personID, fingerprint: fingerprint, receivedAt: receivedAt) + [recordID])
         } else {
-            personID = try resolvePerson(record, existing: nil)
+            personID = try resolvePerson(record, prepared.person, existing: nil)
             try db.cachedStatement(sql: """
                 INSERT INTO custody_record (person_id, fingerprint, booking_date, status, status_date, facility_code,
                     release_reason, criminal_history, protections, batch_id, updated_at, source, source_record_id)
@@ -150,9 +151,9 @@ struct CustodyBatchWriter {
     /// Finds or creates the person a row is about. With an A-number, the person is whoever holds it
     /// (across sources); without one, the person stays the one this record already pointed to.
     /// Linking records without an A-number is proposed for review, never automatic.
-    private func resolvePerson(_ record: CustodyRecord, existing: Int64?) throws -> Int64 {
-        let aNumberToken = record.aNumber.map(store.keys.aNumberToken)
-        let nameToken = store.keys.nameToken(record)
+    private func resolvePerson(_ record: CustodyRecord, _ person: SealedPerson, existing: Int64?) throws -> Int64 {
+        let aNumberToken = person.aNumberIndex
+        let nameToken = person.nameIndex
         var personID = existing
         if let aNumberToken, let holder = try Row.fetchOne(
             try db.cachedStatement(sql: "SELECT id, name_index FROM person WHERE a_number_index = ?"),
@@ -162,7 +163,6 @@ struct CustodyBatchWriter {
             // Same A-number and same normalised name and birth date: the sealed values are current.
             if (holder["name_index"] as Data) == nameToken { return holder["id"] }
         }
-        let person = store.keys.person(record)
         let sealed: StatementArguments = [
             person.aNumberIndex, person.aNumberSealed, person.nameIndex, person.familyNameSealed, person.givenNameSealed,
             person.dateOfBirthSealed, person.countryOfBirth, batchID, person.birthCountryIndex,
@@ -181,5 +181,5 @@ struct CustodyBatchWriter {
             """).execute(arguments: sealed)
         return db.lastInsertedRowID
     }
-    private func fingerprint(_ record: CustodyRecord) -> Data { store.keys.fingerprint(record, source: source) }
+
 }

@@ -15,7 +15,7 @@ extension SQLiteStore: RetentionStore {
     /// statistics count) and its keyed fingerprint, so that a replayed old feed row is recognised as
     /// already seen instead of bringing the person back. The person's sealed name, A-number and date
     /// of birth and both blind indexes are erased once none of their records is left.
-    public func purge(policy: RetentionPolicy, now: Timestamp) async throws -> PurgeSummary {
+    public func purge(policy: RetentionPolicy, now: Timestamp, limit: Int) async throws -> PurgeSummary {
         let cutoff = policy.cutoff(now: now).secondsSinceEpoch
         let ended = RetentionPolicy.endedStatuses.map { "'\($0.rawValue)'" }.joined(separator: ",")
         return try await pool.write { db in
@@ -27,7 +27,8 @@ extension SQLiteStore: RetentionStore {
                 INSERT INTO purging (id, person_id)
                 SELECT id, person_id FROM custody_record
                 WHERE purged_at IS NULL AND status IN (\(ended)) AND status_date < ?
-                """, arguments: [cutoff])
+                LIMIT ?
+                """, arguments: [cutoff, limit])
             let records = db.changesCount
             try db.execute(sql: "UPDATE custody_record SET purged_at = ? WHERE id IN (SELECT id FROM purging)", arguments: [now.secondsSinceEpoch])
             // People none of whose records remain.

@@ -52,14 +52,17 @@ public final class SQLiteStore: Store {
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             var tally = BatchTally(try Self.openBatch(db, kind: "custody", provenance))
             let writer = CustodyBatchWriter(db: db, batchID: tally.summary.batchID, source: provenance.source, store: self)
-            while let row = try rows.next() {
+            let keys = keys
+            let source = provenance.source
+            let readAhead = ReadAheadRows(rows) { record in keys.prepare(record, source: source) }
+            defer { readAhead.stop() }
+            while let (row, prepared) = try readAhead.next() {
                 switch row {
                 case .rejected(let problem):
                     onReject(tally.count(rejected: problem))
                 case .record(let line, let record):
-                    if let problem = tally.count(line: line, try writer.apply(record, receivedAt: provenance.receivedAt)) {
-                        onReject(problem)
-                    }
+                    let outcome = try writer.apply(record, prepared: prepared ?? keys.prepare(record, source: source), receivedAt: provenance.receivedAt)
+                    if let problem = tally.count(line: line, outcome) { onReject(problem) }
                 }
             }
             // Reasons name a column and a rule, never a value: safe to keep for the quality report.
