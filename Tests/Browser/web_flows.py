@@ -412,6 +412,13 @@ class Suite:
         self.check(len(self.driver.find_elements(By.CSS_SELECTOR, "#quality tbody tr")) >= 1, "the quality table has the demo source")
         self.sign_out()
 
+    def statistics(self):
+        self.go("/stats")
+        self.page("stats", phone=True)
+        self.check(len(self.driver.find_elements(By.CSS_SELECTOR, "svg")) == 5, "the statistics page draws its five charts")
+        color = self.driver.execute_script("return getComputedStyle(document.body).fontFamily")
+        self.check("system-ui" in color, "the statistics stylesheet loads under the page's CSP")
+
     def not_found(self):
         self.go("/no-such-page?lang=es")
         self.page("not-found-es")
@@ -485,6 +492,7 @@ def main():
         suite.flow("advocate sign-in and case list", suite.advocate)
         suite.flow("agency upload and report", suite.agency)
         suite.flow("oversight", suite.oversight)
+        suite.flow("statistics", suite.statistics)
         suite.flow("page not found", suite.not_found)
         suite.flow("CSRF", suite.csrf_without_browser)
         log.flush()

@@ -36,6 +36,11 @@ import VigilStore
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
             #expect(page.text.contains("<html lang=\"en\">") && page.text.contains("<svg ") && !page.text.contains("<script"))
+            #expect(page.headers[.contentSecurityPolicy]?.contains("unsafe-inline") == false, "no inline style allowed")
+            #expect(!page.text.contains("<style") && !page.text.contains(" style="))
+            #expect(page.text.contains(#"<link rel="stylesheet" href="/stats.css">"#))
+            let css = try await client.execute(uri: "/stats.css", method: .get)
+            #expect(css.status == .ok && css.headers[.contentType] == "text/css; charset=utf-8" && css.text.contains("font-family"))
         }
         let period = ReleasePeriod(containing: fixture.today)
         let spent = try await fixture.store.privacyBudgetSpent(period: period)

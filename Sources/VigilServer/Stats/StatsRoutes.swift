@@ -8,9 +8,9 @@ import VigilStore
 /// release. Call it after the middleware is added, since Hummingbird wraps routes in the
 /// middleware present when they are added.
 ///
-/// The page is HTML with inline SVG, made on the server. Its Content-Security-Policy allows no
-/// script, no outside resource and no framing: the page needs none of them, and a policy that
-/// forbids them keeps it that way.
+/// The page is HTML with inline SVG, made on the server, and its stylesheet at `/stats.css`. Its
+/// Content-Security-Policy allows no script, no inline style, no outside resource and no framing:
+/// the page needs none of them, and a policy that forbids them keeps it that way.
 @discardableResult
 func addStatsRoutes(
     to router: Router<VigilRequestContext>, store: some StatisticsStore,
@@ -23,11 +23,17 @@ func addStatsRoutes(
             status: .ok,
             headers: [
                 .contentType: "text/html; charset=utf-8",
-                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+                .contentSecurityPolicy: "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
                 .cacheControl: "public, max-age=300",
             ],
             body: .init(byteBuffer: ByteBuffer(string: entry.page))
         )
+    }
+    let css = ByteBuffer(string: StatisticsPage.stylesheet)
+    router.get("/stats.css") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+            body: .init(byteBuffer: css))
     }
     return stats
 }

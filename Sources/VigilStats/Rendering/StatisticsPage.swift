@@ -8,8 +8,13 @@ import VigilCore
 /// text description), an HTML table with counts, shares and their predicted error, and the
 /// definitions and denominator in words.
 public enum StatisticsPage {
-    /// - Parameter jsonLink: where the same release is served as JSON.
-    public static func render(_ release: StatisticsRelease, jsonLink: String = "/api/v1/stats") -> String {
+    /// - Parameters:
+    ///   - jsonLink: where the same release is served as JSON.
+    ///   - stylesheetLink: where ``stylesheet`` is served: a file, not inline, so that the page's
+    ///     Content-Security-Policy can forbid inline style as the other pages' does.
+    public static func render(
+        _ release: StatisticsRelease, jsonLink: String = "/api/v1/stats", stylesheetLink: String = "/stats.css"
+    ) -> String {
         var html = """
             <!doctype html>
             <html lang="en">
@@ -17,7 +22,7 @@ public enum StatisticsPage {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(e("Custody statistics, \(monthName(release.period)) — Vigil"))</title>
-            <style>\(style)</style>
+            <link rel="stylesheet" href="\(e(stylesheetLink))">
             </head>
             <body>
             <header>
@@ -115,7 +120,8 @@ public enum StatisticsPage {
 
     private static func e(_ text: String) -> String { TextFormat.escape(text) }
 
-    private static let style = """
+    /// The page's stylesheet, served beside it.
+    public static let stylesheet = """
         body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1a1a1a;background:#fff;line-height:1.5;margin:0 auto;max-width:62rem;padding:1rem 1.5rem}\
         h1{font-size:2rem;margin:.5rem 0}h2{margin-top:2.5rem;border-top:1px solid #ccc;padding-top:1rem}h3{font-size:1rem;margin-bottom:.25rem}\
         .meta{color:#444}.notice{font-weight:600}.oversight{background:#fde8e8;border:2px solid #b00020;padding:.5rem}\
