@@ -51,7 +51,8 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA cache_size = -65536")
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             var tally = BatchTally(try Self.openBatch(db, kind: "custody", provenance))
-            let writer = CustodyBatchWriter(db: db, batchID: tally.summary.batchID, source: provenance.source, store: self)
+            let writer = CustodyBatchWriter(
+                db: db, statements: try CustodyBatchStatements(db), batchID: tally.summary.batchID, source: provenance.source, store: self)
             let keys = keys
             let source = provenance.source
             let readAhead = ReadAheadRows(rows) { record in keys.prepare(record, source: source) }
