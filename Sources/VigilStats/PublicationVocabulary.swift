@@ -9,8 +9,15 @@ import Foundation
 /// for every text of every release, so that a later edit to a label cannot quietly bring the
 /// phrase back: the release is refused instead.
 public enum PublicationVocabulary {
-    /// Compared without case, diacritics or extra spacing.
-    public static let forbiddenPhrases = ["criminal alien", "illegal alien"]
+    /// Compared without case, diacritics or extra spacing. The Spanish ones guard the Spanish
+    /// page, which words the same tables (see ``SpanishTables``): the rule holds in both languages.
+    public static let forbiddenPhrases = [
+        "criminal alien", "illegal alien",
+        "extranjero criminal", "extranjera criminal", "extranjeros criminales", "extranjeras criminales",
+        "criminal extranjero", "criminales extranjeros", "extranjero delincuente", "extranjeros delincuentes",
+        "delincuente extranjero", "delincuentes extranjeros", "extranjero ilegal", "extranjeros ilegales",
+        "inmigrante ilegal", "inmigrantes ilegales", "inmigrante criminal", "inmigrantes criminales",
+    ]
 
     public static func check(_ release: StatisticsRelease) throws(StatisticsError) {
         for text in release.allText {
@@ -18,6 +25,20 @@ public enum PublicationVocabulary {
             for phrase in forbiddenPhrases where folded.contains(phrase) {
                 throw .forbiddenPhrase(phrase, in: text)
             }
+        }
+    }
+
+    /// The same rule for a text made from a release, such as a rendered page in either language.
+    /// Markup is read as a space, so words split by tags are still seen side by side.
+    public static func check(page text: String) throws(StatisticsError) {
+        var words = ""
+        var inTag = false
+        for character in text {
+            if character == "<" { inTag = true; words.append(" ") } else if character == ">" { inTag = false } else if !inTag { words.append(character) }
+        }
+        let folded = fold(words)
+        for phrase in forbiddenPhrases where folded.contains(phrase) {
+            throw .forbiddenPhrase(phrase, in: "a rendered statistics page")
         }
     }
 

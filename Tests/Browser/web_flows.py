@@ -435,6 +435,19 @@ class Suite:
         self.check(len(self.driver.find_elements(By.CSS_SELECTOR, "svg")) == 5, "the statistics page draws its five charts")
         color = self.driver.execute_script("return getComputedStyle(document.body).fontFamily")
         self.check("system-ui" in color, "the statistics stylesheet loads under the page's CSP")
+        english_numbers = [cell.text for cell in self.driver.find_elements(By.CSS_SELECTOR, "td.num")]
+        self.click_and_wait(self.driver.find_element(By.CSS_SELECTOR, ".lang-switch a"))
+        self.page("stats-es", phone=True)
+        lang = self.driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        self.check(lang == "es", f"the statistics page's visible switch gives it in Spanish (lang={lang})")
+        text = self.text()
+        self.check("Estadísticas de custodia" in text and "Sin cargos ni condenas penales" in text,
+                   "the Spanish statistics page is in Spanish")
+        self.check(len(self.driver.find_elements(By.CSS_SELECTOR, "svg")) == 5, "the Spanish statistics page draws its five charts")
+        spanish_numbers = [cell.text for cell in self.driver.find_elements(By.CSS_SELECTOR, "td.num")]
+        self.check(spanish_numbers == english_numbers and len(spanish_numbers) > 0, "the same numbers in both languages")
+        self.go("/stats?lang=en")
+        self.check(self.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", "and back to English")
 
     def not_found(self):
         self.go("/no-such-page?lang=es")

@@ -64,5 +64,6 @@ enum BrowserSuite {
         let passed = Int(summary.split(separator: " ").first ?? "") ?? 0
         #expect(summary.hasSuffix(", 0 failed") && passed >= 100, "unexpected summary: \(summary)")
         #expect(FileManager.default.fileExists(atPath: screenshots + "/lookup-es-phone.png"))
+        #expect(FileManager.default.fileExists(atPath: screenshots + "/stats-es.png"))
     }
 }

@@ -72,4 +72,45 @@ import VigilStore
         // True counts cost no budget.
         #expect(try await fixture.store.privacyBudgetSpent(period: ReleasePeriod(containing: fixture.today)).isEmpty)
     }
+
+    @Test func theStatisticsPageIsSpanishByAcceptLanguageOrTheSwitchWithTheSameNumbers() async throws {
+        let fixture = try await ServerFixture()
+        let app = Application(router: try fixture.router())
+        try await app.test(.router) { client in
+            let json = try await client.execute(uri: "/api/v1/stats", method: .get)
+            let english = try await client.execute(uri: "/stats", method: .get)
+            #expect(english.text.contains("<html lang=\"en\">") && english.headers[.contentLanguage] == "en")
+            #expect(english.text.contains("<a href=\"?lang=es\" hreflang=\"es\" lang=\"es\">Español</a>"), "a visible switch")
+            #expect(english.headers[.vary] == "Accept-Language, Cookie" && english.headers[.setCookie] == nil)
+
+            let byHeader = try await client.execute(uri: "/stats", method: .get, headers: [.acceptLanguage: "es-MX,es;q=0.9,en;q=0.5"])
+            #expect(byHeader.status == .ok && byHeader.headers[.contentLanguage] == "es")
+            #expect(byHeader.text.contains("<html lang=\"es\">") && byHeader.text.contains("<h1>Estadísticas de custodia</h1>"))
+            #expect(byHeader.text.contains("<a href=\"?lang=en\" hreflang=\"en\" lang=\"en\">English</a>"))
+            #expect(byHeader.headers[.setCookie] == nil, "Accept-Language alone is not remembered")
+
+            let bySwitch = try await client.execute(uri: "/stats?lang=es", method: .get, headers: [.acceptLanguage: "en"])
+            #expect(bySwitch.text == byHeader.text, "the switch beats Accept-Language")
+            let cookie = try #require(bySwitch.headers[.setCookie])
+            #expect(cookie.hasPrefix("vigil_lang=es;") && cookie.contains("HttpOnly"), "the same cookie as the other pages")
+            #expect(bySwitch.headers[.cacheControl]?.hasPrefix("private") == true)
+
+            let remembered = try await client.execute(uri: "/stats", method: .get, headers: [.cookie: "vigil_lang=es", .acceptLanguage: "en"])
+            #expect(remembered.text == byHeader.text, "the remembered choice beats Accept-Language")
+            let back = try await client.execute(uri: "/stats?lang=en", method: .get, headers: [.cookie: "vigil_lang=es"])
+            #expect(back.text == english.text && back.headers[.setCookie]?.hasPrefix("vigil_lang=en;") == true)
+
+            // One release: every count, share and error the same in both languages, the JSON unchanged and English.
+            func numbers(_ html: String) -> [String] {
+                html.components(separatedBy: "<td class=\"num").dropFirst().map { $0.components(separatedBy: "</td>")[0] }
+            }
+            #expect(numbers(byHeader.text) == numbers(english.text))
+            let again = try await client.execute(uri: "/api/v1/stats", method: .get, headers: [.acceptLanguage: "es"])
+            #expect(again.text == json.text, "the published record is the same bytes whatever the language")
+            #expect((again.json["tables"] as? [[String: Any]])?.first?["title"] as? String == "People in custody by criminal-history category")
+            for phrase in ["criminal alien", "extranjero criminal", "extranjeros criminales"] {
+                #expect(!byHeader.text.lowercased().contains(phrase))
+            }
+        }
+    }
 }

@@ -65,5 +65,14 @@ struct BrowserTests {
         let none = try history.cell("none")
         #expect(dom.contains(TextFormat.count(try #require(none.count))), "the published count is shown")
         #expect(!dom.contains("<script"))
+
+        // The Spanish page too: the same charts, its own words.
+        let spanishPage = directory.appendingPathComponent("stats-es.html")
+        try Data(StatisticsPage.render(release, language: .es).utf8).write(to: spanishPage)
+        let spanish = try Browser.run(browser, ["--dump-dom", spanishPage.absoluteString])
+        #expect(spanish.status == 0, "chromium exited \(spanish.status): \(spanish.stderr.suffix(500))")
+        #expect(spanish.stdout.contains("<html lang=\"es\">"))
+        #expect(spanish.stdout.components(separatedBy: "<svg ").count - 1 == release.tables.count)
+        #expect(spanish.stdout.contains("<th scope=\"row\">Sin cargos ni condenas penales</th>"))
     }
 }

@@ -14,11 +14,13 @@ import VigilStore
 ///
 /// True counts for oversight are computed on each request and never cached or stored.
 public actor StatsService {
-    /// A release and its page, rendered once.
+    /// A release and its page in each language, rendered once.
     struct Entry: Sendable {
         var period: ReleasePeriod
         var release: StatisticsRelease
-        var page: String
+        var pages: [StatisticsLanguage: String]
+
+        func page(_ language: StatisticsLanguage) -> String { pages[language] ?? pages[.en] ?? "" }
     }
 
     private let publisher: StatisticsPublisher
@@ -47,7 +49,14 @@ public actor StatsService {
             if outcome.isNew {
                 logger.info("statistics release made", metadata: ["period": "\(period)", "tables": "\(outcome.release.tables.count)"])
             }
-            return Entry(period: period, release: outcome.release, page: StatisticsPage.render(outcome.release))
+            // Each language's page passes the same vocabulary rule as the release's own texts.
+            var pages: [StatisticsLanguage: String] = [:]
+            for language in StatisticsLanguage.allCases {
+                let page = StatisticsPage.render(outcome.release, language: language)
+                try PublicationVocabulary.check(page: page)
+                pages[language] = page
+            }
+            return Entry(period: period, release: outcome.release, pages: pages)
         }
         building = (period, task)
         // The actor is re-entered while this awaits: only clear the build this call started.

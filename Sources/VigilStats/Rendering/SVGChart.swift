@@ -15,39 +15,43 @@ enum SVGChart {
     private static let barHeight = 18.0
 
     /// One horizontal bar per published category, labelled with its count and share.
-    static func bars(_ table: StatisticsRelease.Table, id: String) -> String {
+    static func bars(_ table: StatisticsRelease.Table, id: String, _ w: PageWords) -> String {
         let cells = table.cells.filter { !$0.suppressed }
         let labelWidth = 300.0, barSpace = 320.0
         let largest = Double(cells.compactMap(\.count).max() ?? 0)
         let height = max(1, Double(cells.count)) * rowHeight + 12
-        var svg = open(id: id, height: height, title: table.title, description: describe(table, cells))
+        var svg = open(id: id, height: height, title: w.title(table), description: describe(table, cells, w))
         if cells.isEmpty {
-            svg += text(x: 8, y: 24, anchor: "start", "No category reached \(PrivateHistogram.suppressionThreshold) people after noise; nothing to draw.")
+            svg += text(x: 8, y: 24, anchor: "start", w.s(.nothingToDraw, w.threshold))
         }
         for (row, cell) in cells.enumerated() {
             let y = 6 + Double(row) * rowHeight
             let length = largest > 0 ? Double(cell.count ?? 0) / largest * barSpace : 0
-            svg += text(x: labelWidth - 8, y: y + barHeight - 4, anchor: "end", cell.label)
+            svg += text(x: labelWidth - 8, y: y + barHeight - 4, anchor: "end", w.label(table, cell))
             svg += "<rect x=\"\(n(labelWidth))\" y=\"\(n(y))\" width=\"\(n(max(1, length)))\" height=\"\(n(barHeight))\" fill=\"\(palette[0])\"/>"
-            svg += text(x: labelWidth + length + 6, y: y + barHeight - 4, anchor: "start", valueLabel(cell))
+            svg += text(x: labelWidth + length + 6, y: y + barHeight - 4, anchor: "start", valueLabel(cell, w))
         }
         return svg + "</svg>"
     }
 
     /// One horizontal bar per group (month), split by category (reason), with a legend.
-    static func stacked(_ table: StatisticsRelease.Table, id: String) -> String {
+    static func stacked(_ table: StatisticsRelease.Table, id: String, _ w: PageWords) -> String {
         let groups = orderedGroups(table)
         let categories = table.definitions
         let labelWidth = 230.0, barSpace = 400.0
         let sums = groups.map { group in table.cells.filter { $0.group == group }.compactMap(\.count).reduce(0, +) }
         let largest = Double(sums.max() ?? 0)
-        let legendRows = (categories.count + 2) / 3
+        // Three legend columns fit labels of about 35 characters; longer ones (Spanish) get two.
+        let longest = categories.map { w.label(table, $0).count }.max() ?? 0
+        let columns = longest <= 35 ? 3 : 2
+        let columnWidth = columns == 3 ? 250.0 : 375.0
+        let legendRows = (categories.count + columns - 1) / columns
         let chartHeight = Double(groups.count) * rowHeight + 8
         let height = chartHeight + Double(legendRows) * 22 + 16
-        var svg = open(id: id, height: height, title: table.title, description: describe(table, table.cells.filter { !$0.suppressed }))
+        var svg = open(id: id, height: height, title: w.title(table), description: describe(table, table.cells.filter { !$0.suppressed }, w))
         for (row, group) in groups.enumerated() {
             let y = 6 + Double(row) * rowHeight
-            let label = ReleasePeriodText.parse(group) ?? group
+            let label = w.month(group)
             svg += text(x: labelWidth - 8, y: y + barHeight - 4, anchor: "end", label)
             var x = labelWidth
             for (index, category) in categories.enumerated() {
@@ -55,16 +59,16 @@ enum SVGChart {
                       largest > 0 else { continue }
                 let length = Double(count) / largest * barSpace
                 svg += "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(length))\" height=\"\(n(barHeight))\" fill=\"\(palette[index % palette.count])\">"
-                svg += "<title>\(TextFormat.escape("\(label), \(category.label): \(TextFormat.count(count))"))</title></rect>"
+                svg += "<title>\(TextFormat.escape("\(label), \(w.label(table, category)): \(TextFormat.count(count))"))</title></rect>"
                 x += length
             }
             svg += text(x: x + 6, y: y + barHeight - 4, anchor: "start", TextFormat.count(sums[row]))
         }
         for (index, category) in categories.enumerated() {
-            let x = 8 + Double(index % 3) * 250
-            let y = chartHeight + 8 + Double(index / 3) * 22
+            let x = 8 + Double(index % columns) * columnWidth
+            let y = chartHeight + 8 + Double(index / columns) * 22
             svg += "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"14\" height=\"14\" fill=\"\(palette[index % palette.count])\"/>"
-            svg += text(x: x + 20, y: y + 12, anchor: "start", category.label, size: 12)
+            svg += text(x: x + 20, y: y + 12, anchor: "start", w.label(table, category), size: 12)
         }
         return svg + "</svg>"
     }
@@ -81,16 +85,16 @@ enum SVGChart {
             + "<desc id=\"\(id)-desc\">\(TextFormat.escape(description))</desc>"
     }
 
-    private static func describe(_ table: StatisticsRelease.Table, _ cells: [StatisticsRelease.Cell]) -> String {
-        guard !cells.isEmpty else { return "Bar chart with no bars: every category was withheld." }
+    private static func describe(_ table: StatisticsRelease.Table, _ cells: [StatisticsRelease.Cell], _ w: PageWords) -> String {
+        guard !cells.isEmpty else { return w.s(.noBars) }
         let parts = cells.map { cell in
-            (cell.group.map { "\($0) " } ?? "") + "\(cell.label): \(valueLabel(cell))"
+            (cell.group.map { "\(w.month($0)), " } ?? "") + "\(w.label(table, cell)): \(valueLabel(cell, w))"
         }
-        return "Bar chart. " + parts.joined(separator: "; ") + ". Withheld categories (fewer than \(PrivateHistogram.suppressionThreshold)) are not drawn."
+        return w.s(.barChart) + " " + parts.joined(separator: "; ") + ". " + w.s(.notDrawn, w.threshold)
     }
 
-    static func valueLabel(_ cell: StatisticsRelease.Cell) -> String {
-        guard let count = cell.count else { return "fewer than \(PrivateHistogram.suppressionThreshold)" }
+    static func valueLabel(_ cell: StatisticsRelease.Cell, _ w: PageWords) -> String {
+        guard let count = cell.count else { return w.s(.fewerThan, w.threshold) }
         return TextFormat.count(count) + (cell.share.map { " (\(TextFormat.percent($0)))" } ?? "")
     }
 
@@ -101,12 +105,4 @@ enum SVGChart {
 
     /// Coordinates with at most one decimal.
     private static func n(_ value: Double) -> String { TextFormat.fixed(value, decimals: 1) }
-}
-
-/// `2026-11` → `November 2026`, for chart labels.
-enum ReleasePeriodText {
-    static func parse(_ text: String) -> String? {
-        guard let period = ReleasePeriod(iso: text) else { return nil }
-        return TableCatalog.monthName(period)
-    }
 }
