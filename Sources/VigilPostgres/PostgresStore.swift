@@ -109,17 +109,15 @@ extension PostgresStore: Store {
         try await write { connection in
             try await connection.lock(.custody, logger: logger)
             var tally = BatchTally(try await Self.openBatch(connection, kind: "custody", provenance, logger: logger))
-            let writer = PostgresBatchWriter(
+            let writer = PostgresChunkWriter(
                 connection: connection, batchID: tally.summary.batchID, source: provenance.source, store: self)
-            while let row = try rows.next() {
-                switch row {
-                case .rejected(let problem):
-                    onReject(tally.count(rejected: problem))
-                case .record(let line, let record):
-                    if let problem = tally.count(line: line, try await writer.apply(record, receivedAt: provenance.receivedAt)) {
-                        onReject(problem)
-                    }
-                }
+            var chunk: [DecodedRow] = []
+            chunk.reserveCapacity(PostgresChunkWriter.chunkSize)
+            while true {
+                chunk.removeAll(keepingCapacity: true)
+                while chunk.count < PostgresChunkWriter.chunkSize, let row = try rows.next() { chunk.append(row) }
+                if chunk.isEmpty { break }
+                try await writer.apply(chunk, receivedAt: provenance.receivedAt, tally: &tally, onReject: onReject)
             }
             for (key, count) in tally.rejects {
                 try await connection.run("""

@@ -104,6 +104,38 @@ import VigilFeeds
     }
 }
 
+/// A batch longer than the PostgreSQL store's chunk (500 rows), mixing plainly new rows with rows that
+/// depend on each other: every store must give the same summary as applying the rows one by one.
+@Suite struct LargeBatchTests {
+    @Test(arguments: StoreKind.available) func aLongMixedBatchAppliesAsIfRowByRow(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
+        var rows: [DecodedRow] = (0..<1_200).map { .record(line: $0 + 2, record("R\($0)", aNumber: String(format: "A9%08d", $0))) }
+        // The same record twice in one chunk: booked, then released.
+        rows.insert(.record(line: 9_001, record("DUP", aNumber: "A900099999")), at: 100)
+        rows.insert(.record(line: 9_002, record("DUP", aNumber: "A900099999", status: .released, at: "2026-03-05T10:00:00Z",
+                                                facility: nil, reason: .bond)), at: 300)
+        // A second record of person 5, under another booking: same person, one more record.
+        rows.insert(.record(line: 9_003, record("X5", aNumber: "A900000005", at: "2026-03-03T10:00:00Z", booked: "2026-03-03")), at: 700)
+        // A record without an A-number, and a row the decoder refused.
+        rows.insert(.record(line: 9_004, record("NOA", aNumber: nil, family: "Vantorellis")), at: 900)
+        rows.insert(.rejected(RowProblem(line: 9_005, column: "status", reason: "must be one of …")), at: 1_000)
+        var problems: [RowProblem] = []
+        let first = try await db.store.applyCustodyBatch(provenance(), rows: ArrayRowSource(rows: rows)) { problems.append($0) }
+        #expect((first.rows, first.accepted, first.rejected, first.unchanged) == (1_205, 1_204, 1, 0))
+        #expect(first.eventsByKind == ["booked": 1_203, "released": 1])
+        #expect(problems.map(\.line) == [9_005])
+        #expect(try await db.store.counts() == StoreCounts(people: 1_202, records: 1_203, events: 1_204, facilities: 0, batches: 1))
+        let dup = try #require(try await db.store.records(aNumber: try ANumber(parsing: "A900099999")).first)
+        #expect(try await db.store.events(forRecord: dup.recordID).map(\.kind) == [.booked, .released])
+        #expect(Set(try await db.store.records(aNumber: try ANumber(parsing: "A900000005")).map(\.source)) == ["TXA"])
+        #expect(try await db.store.records(aNumber: try ANumber(parsing: "A900000005")).count == 2)
+
+        let again = try await db.store.applyCustodyBatch(provenance(), rows: ArrayRowSource(rows: rows)) { _ in }
+        #expect((again.rows, again.accepted, again.rejected, again.unchanged, again.events) == (1_205, 0, 1, 1_204, 0))
+        #expect(try await db.store.counts().events == 1_204)
+    }
+}
+
 @Suite struct EncryptionAtRestTests {
     @Test func theDatabaseHoldsNoPlaintextNameANumberOrBirthDate() async throws {
         let db = try TemporaryStore()
