@@ -102,7 +102,13 @@ public struct FileChannel: DeliveryChannel {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let name = "\(message.messageID)-\(message.repeats).txt"
             let text = "Subject: \(notice.subject)\nMessage-ID: \(message.messageID)\n\n\(notice.body)\n"
-            try Data(text.utf8).write(to: folder.appendingPathComponent(name), options: .atomic)
+            // Written whole under a temporary name, then renamed: a reader never sees half a notice. Mode
+            // 0600: a notice can carry an acknowledgement PIN, which no other local user should read.
+            let final = folder.appendingPathComponent(name).path
+            let partial = folder.appendingPathComponent(".\(name).partial").path
+            guard FileManager.default.createFile(atPath: partial, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
+                  rename(partial, final) == 0
+            else { return .retry(reason: "cannot write to the folder", retryAfter: nil) }
             return .delivered
         } catch {
             return .retry(reason: "cannot write to the folder", retryAfter: nil)

@@ -27,7 +27,11 @@ import VigilTestSupport
         #expect(try await worker.deliverDue(now: start + 3700) == 1)  // and then comes
 
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        #expect(files.count == 2)
+        #expect(files.count == 2)  // and no partial file left behind
+        for file in files {
+            let mode = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(file).path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "a notice can carry a PIN: \(file) must be readable by its owner only")
+        }
         let text = try String(contentsOf: folder.appendingPathComponent(files[0]), encoding: .utf8)
         #expect(text.contains("puesta en libertad"))
         let pin = try #require(text.range(of: "PIN ").map { String(text[$0.upperBound...].prefix(6)) })
