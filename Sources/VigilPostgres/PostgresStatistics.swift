@@ -69,6 +69,8 @@ extension PostgresStore: StatisticsStore {
                     VALUES (\(period.description), \(table), \(asked), \(releaseID), \(time.secondsSinceEpoch))
                     """, logger: logger)
             }
+            try await appendAudit(connection, [PrivacyBudget.releaseAudit(
+                release: releaseID, period: period, epsilonMicro: asked, tables: tables.count, at: time)])
         }
     }
 

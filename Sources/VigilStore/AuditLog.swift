@@ -70,6 +70,8 @@ public enum AuditKind: String, Sendable, CaseIterable {
     case account
     /// A notification sent, or one that could not be.
     case alert
+    /// A statistics release published (the privacy budget it spent), or true counts shown to oversight.
+    case statistics
 }
 
 /// The outcome of ``AuditLogStore/verifyAudit(publicKey:)``.

@@ -133,3 +133,21 @@ public enum PrivacyBudget {
         return fraction.isEmpty ? String(whole) : "\(whole).\(fraction)"
     }
 }
+
+extension PrivacyBudget {
+    /// The audit leaf of a published release, appended in the transaction that spends its budget:
+    /// oversight can account for every ε spent from the log alone.
+    package static func releaseAudit(release: Int64, period: ReleasePeriod, epsilonMicro: Int64, tables: Int, at time: Timestamp) -> AuditEntry {
+        AuditEntry(kind: .statistics, recordedAt: time, fields: [
+            "action": "statistics_released", "release": String(release), "period": period.description,
+            "epsilon_micro": String(epsilonMicro), "tables": String(tables),
+        ])
+    }
+
+    /// The audit leaf of true counts shown to oversight: who saw them, and through what.
+    public static func rawViewAudit(account: Int64?, via channel: String, at time: Timestamp) -> AuditEntry {
+        AuditEntry(kind: .statistics, recordedAt: time, fields: [
+            "action": "raw_statistics_viewed", "account": account.map(String.init) ?? "local", "via": channel,
+        ])
+    }
+}

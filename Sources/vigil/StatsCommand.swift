@@ -50,10 +50,13 @@ struct StatsCommand: AsyncParsableCommand {
         guard store.isPostgres || FileManager.default.fileExists(atPath: store.database) else {
             throw ValidationError("there is no database at \(store.database): pass --database or set VIGIL_DATABASE")
         }
-        let publisher = StatisticsPublisher(store: try await store.openStore())
+        let opened = try await store.openStore()
+        let publisher = StatisticsPublisher(store: opened)
         let release: StatisticsRelease
         if raw {
             release = try await publisher.oversightRelease(now: Clock.now)
+            // Whoever runs the command on the database's machine: audited as a local viewing.
+            _ = try await opened.appendAudit([PrivacyBudget.rawViewAudit(account: nil, via: "cli", at: Clock.now)])
             Terminal.note("OVERSIGHT ONLY: true counts, without noise or suppression. Not for publication.")
         } else {
             var generator = SystemRandomNumberGenerator()

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+import VigilCrypto
+import VigilStore
 
 /// `vigil stats` as an operator uses it: one release a month, served again for free, refused past
 /// the budget with a message that says what is left and when it renews.
 @Suite struct StatsCommandTests {
-    @Test func aReleaseIsPaidOnceServedAgainAndRefusedPastTheBudget() throws {
+    @Test func aReleaseIsPaidOnceServedAgainAndRefusedPastTheBudget() async throws {
         let work = try WorkDirectory()
         try work.vigil("generate", "--people", "1500", "--seed", "4", "--output", "data")
         try work.vigil("facilities", "import", "data/facilities.csv")
@@ -36,6 +38,12 @@ import Testing
         #expect(raw.stderr.contains("OVERSIGHT ONLY"))
         let rows = raw.stdout.split(separator: "\r\n").dropFirst()
         #expect(!rows.isEmpty && rows.allSatisfy { $0.hasPrefix("OVERSIGHT ONLY - not for publication,") })
+
+        // The log accounts for the one release published and the one viewing of true counts.
+        let store = try SQLiteStore(path: work.path("vigil.sqlite"), keyring: try Keyring.load(path: work.path("vigil.sqlite.keyring")))
+        let statistics = try await store.auditEntries(after: -1, limit: 1_000).map(\.entry).filter { $0.kind == .statistics }
+        #expect(statistics.map { $0.fields["action"] } == ["statistics_released", "raw_statistics_viewed"])
+        #expect(statistics.last?.fields["via"] == "cli")
     }
 
     @Test func aMissingDatabaseIsNotCreated() throws {

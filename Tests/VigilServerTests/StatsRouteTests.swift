@@ -69,8 +69,14 @@ import VigilStore
             // Every fixture person in custody (all but the released one) is counted, however few.
             #expect(history["total"] as? Int == ServerFixture.Kind.allCases.count - 1)
         }
-        // True counts cost no budget.
+        // True counts cost no budget, and each viewing is audited with the account that saw them.
         #expect(try await fixture.store.privacyBudgetSpent(period: ReleasePeriod(containing: fixture.today)).isEmpty)
+        let viewings = try await fixture.store.auditEntries(after: -1, limit: 1_000).map(\.entry)
+            .filter { $0.fields["action"] == "raw_statistics_viewed" }
+        #expect(viewings.count == 1)
+        #expect(viewings.first?.kind == .statistics)
+        #expect(viewings.first?.fields["via"] == "api")
+        #expect(viewings.first?.fields["account"].flatMap(Int64.init) != nil)
     }
 
     @Test func theStatisticsPageIsSpanishByAcceptLanguageOrTheSwitchWithTheSameNumbers() async throws {

@@ -38,6 +38,10 @@ import VigilCore
             try await db.store.spendPrivacyBudget(tables: tables, epsilon: 0.1, period: period, limit: 2, release: Data("third".utf8), at: ts("2026-03-04T00:00:00Z"))
         }
         #expect(try await db.store.privacyBudgetSpent(period: period) == ["custody_by_age": 2.0, "custody_by_region": 2.0])
+        // Every ε spent is in the audit log, in the spend's own transaction; the refused one left nothing.
+        let released = try await db.store.auditEntries(after: -1, limit: 100).map(\.entry).filter { $0.kind == .statistics }
+        #expect(released.map { $0.fields["epsilon_micro"] } == ["700000", "1300000"])
+        #expect(released.allSatisfy { $0.fields["action"] == "statistics_released" && $0.fields["period"] == "2026-03" && $0.fields["tables"] == "2" })
         #expect(try await db.store.latestStatisticsRelease(period: period, epsilon: nil)?.body == Data("second".utf8))
         #expect(try await db.store.latestStatisticsRelease(period: period, epsilon: 0.7)?.body == Data("first".utf8))
         #expect(try await db.store.latestStatisticsRelease(period: period, epsilon: 0.5) == nil)

@@ -10,7 +10,7 @@ extension APIHandler {
             let requester = RequestScope.current.requester
             if requester.accountID == nil { throw Problem.unauthorized }
             guard requester.tier == .oversight else { throw Problem.forbidden }
-            return .ok(.init(body: .json(Self.render(try await stats.oversight()))))
+            return .ok(.init(body: .json(Self.render(try await stats.oversight(account: requester.accountID, via: "api")))))
         }
         return .ok(.init(body: .json(Self.render(try await stats.current().release))))
     }

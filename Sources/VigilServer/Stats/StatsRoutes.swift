@@ -18,7 +18,7 @@ import VigilWeb
 /// pages show the one release, whose JSON stays English as the published record.
 @discardableResult
 func addStatsRoutes(
-    to router: Router<VigilRequestContext>, store: some StatisticsStore,
+    to router: Router<VigilRequestContext>, store: some StatisticsStore & AuditLogStore,
     configuration: StatisticsPublisher.Configuration = .init(), clock: @escaping LookupService.Clock, logger: Logger
 ) -> StatsService {
     let stats = StatsService(store: store, configuration: configuration, clock: clock, logger: logger)

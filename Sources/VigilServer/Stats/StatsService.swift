@@ -24,16 +24,18 @@ public actor StatsService {
     }
 
     private let publisher: StatisticsPublisher
+    private let auditLog: any AuditLogStore
     private let clock: LookupService.Clock
     private let logger: Logger
     private var cached: Entry?
     private var building: (period: ReleasePeriod, task: Task<Entry, any Error>)?
 
     public init(
-        store: any StatisticsStore, configuration: StatisticsPublisher.Configuration = .init(),
+        store: any StatisticsStore & AuditLogStore, configuration: StatisticsPublisher.Configuration = .init(),
         clock: @escaping LookupService.Clock, logger: Logger
     ) {
         publisher = StatisticsPublisher(store: store, configuration: configuration)
+        auditLog = store
         self.clock = clock
         self.logger = logger
     }
@@ -71,10 +73,12 @@ public actor StatsService {
         }
     }
 
-    /// True counts, for oversight only.
-    func oversight() async throws -> StatisticsRelease {
+    /// True counts, for oversight only; each viewing is audited (who, through what) before it is answered.
+    func oversight(account: Int64?, via channel: String) async throws -> StatisticsRelease {
         do {
-            return try await publisher.oversightRelease(now: clock())
+            let release = try await publisher.oversightRelease(now: clock())
+            _ = try await auditLog.appendAudit([PrivacyBudget.rawViewAudit(account: account, via: channel, at: clock())])
+            return release
         } catch {
             throw Self.problem(error, logger: logger)
         }

@@ -108,6 +108,8 @@ extension SQLiteStore: StatisticsStore {
                     arguments: [period.description, table, asked, releaseID, time.secondsSinceEpoch]
                 )
             }
+            _ = try Self.appendAudit(db, [PrivacyBudget.releaseAudit(
+                release: releaseID, period: period, epsilonMicro: asked, tables: tables.count, at: time)])
         }
     }
 
