@@ -21,13 +21,7 @@ extension PostgresStore: AccessStore {
             try await connection.rows(
                 "SELECT id, tier, name, source, disabled FROM account WHERE token_hash = \(tokenHash)", logger: logger)
         }
-        return try rows.first.flatMap { row in
-            let tierName: String = try row.value("tier")
-            guard let tier = AccessTier.allCases.first(where: { $0.name == tierName }) else { return nil }
-            return Account(
-                id: try row.value("id"), tier: tier, name: try row.value("name"), source: try row.value("source"),
-                disabled: try row.value("disabled"))
-        }
+        return try rows.first.flatMap(Self.decodeAccount)
     }
 
     public func raiseAlert(kind: String, details: [String: String], at time: Timestamp) async throws {

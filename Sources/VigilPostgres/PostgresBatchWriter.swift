@@ -22,8 +22,8 @@ struct PostgresBatchWriter {
     private var logger: Logger { store.logger }
     private var keys: CustodyRowKeys { store.keys }
 
-    func apply(_ record: CustodyRecord, receivedAt: Timestamp) async throws -> RowOutcome {
-        let fingerprint = keys.fingerprint(record, source: source)
+    /// - Parameter fingerprint: the row's keyed fingerprint, computed once by the caller.
+    func apply(_ record: CustodyRecord, fingerprint: Data, receivedAt: Timestamp) async throws -> RowOutcome {
         let current = try await connection.rows("""
             SELECT id, person_id, fingerprint, status, status_date, booking_date, facility_code, release_reason, purged_at
             FROM custody_record WHERE source = \(source) AND source_record_id = \(record.sourceRecordID)
@@ -51,51 +51,13 @@ struct PostgresBatchWriter {
         }
 
         let recordID: Int64
-        let personID: Int64
+        let person: (id: Int64, isNew: Bool)
         let custody = record.custody
-        if current == nil, let event = events.first, events.count == 1 {
-            // The common case of a first import: a record never seen. Its row, revision and event go in one
-            // statement, and a person created just now has no other records and no followers to look at.
-            let person = try await resolvePerson(record, existing: nil)
-            let written = try await connection.rows("""
-                WITH r AS (
-                    INSERT INTO custody_record (person_id, fingerprint, booking_date, status, status_date, facility_code,
-                        release_reason, criminal_history, protections, batch_id, updated_at, source, source_record_id)
-                    VALUES (\(person.id), \(fingerprint), \(Int64(custody.bookingDate.dayNumber)), \(custody.status.rawValue),
-                        \(custody.statusDate.secondsSinceEpoch), \(custody.facilityCode), \(custody.releaseReason?.rawValue),
-                        \(record.criminalHistory.rawValue), \(Protection.format(record.protections)), \(batchID),
-                        \(receivedAt.secondsSinceEpoch), \(source), \(record.sourceRecordID))
-                    RETURNING id),
-                v AS (
-                    INSERT INTO record_revision (fingerprint, record_id, batch_id) SELECT \(fingerprint), r.id, \(batchID) FROM r
-                    ON CONFLICT (fingerprint) DO NOTHING)
-                INSERT INTO custody_event (record_id, person_id, batch_id, kind, occurred_at, release_reason, from_facility, to_facility)
-                SELECT r.id, \(person.id), \(batchID), \(event.kind.rawValue), \(event.occurredAt.secondsSinceEpoch),
-                       \(event.releaseReason?.rawValue), \(event.fromFacility), \(event.toFacility)
-                FROM r
-                RETURNING id, record_id
-                """, logger: logger)[0]
-            let newRecordID: Int64 = try written.value("record_id")
-            if !person.isNew {
-                let followers = try await connection.rows(
-                    "SELECT id, channel FROM registration WHERE person_id = \(person.id) AND status = 'active'", logger: logger)
-                for follower in followers {
-                    try await store.enqueueNotice(
-                        connection, kind: event.kind, eventID: try written.value("id"), occurredAt: event.occurredAt,
-                        registrationID: try follower.value("id"), channel: try follower.value("channel"), enqueuedAt: enqueuedAt)
-                }
-                try await checkAgainstOtherRecords(of: person.id, recordID: newRecordID, record.custody, receivedAt: receivedAt)
-            }
-            if record.aNumber == nil {
-                try await proposeIdentityLinks(for: record, personID: person.id, recordID: newRecordID, at: receivedAt)
-            }
-            return .applied(events)
-        }
         if let current {
             recordID = try current.value("id")
-            personID = try await resolvePerson(record, existing: try current.value("person_id")).id
+            person = try await resolvePerson(record, existing: try current.value("person_id"))
             try await connection.run("""
-                UPDATE custody_record SET person_id = \(personID), fingerprint = \(fingerprint),
+                UPDATE custody_record SET person_id = \(person.id), fingerprint = \(fingerprint),
                     booking_date = \(Int64(custody.bookingDate.dayNumber)), status = \(custody.status.rawValue),
                     status_date = \(custody.statusDate.secondsSinceEpoch), facility_code = \(custody.facilityCode),
                     release_reason = \(custody.releaseReason?.rawValue), criminal_history = \(record.criminalHistory.rawValue),
@@ -104,11 +66,11 @@ struct PostgresBatchWriter {
                 WHERE id = \(recordID)
                 """, logger: logger)
         } else {
-            personID = try await resolvePerson(record, existing: nil).id
+            person = try await resolvePerson(record, existing: nil)
             recordID = try await connection.rows("""
                 INSERT INTO custody_record (person_id, fingerprint, booking_date, status, status_date, facility_code,
                     release_reason, criminal_history, protections, batch_id, updated_at, source, source_record_id)
-                VALUES (\(personID), \(fingerprint), \(Int64(custody.bookingDate.dayNumber)), \(custody.status.rawValue),
+                VALUES (\(person.id), \(fingerprint), \(Int64(custody.bookingDate.dayNumber)), \(custody.status.rawValue),
                     \(custody.statusDate.secondsSinceEpoch), \(custody.facilityCode), \(custody.releaseReason?.rawValue),
                     \(record.criminalHistory.rawValue), \(Protection.format(record.protections)), \(batchID),
                     \(receivedAt.secondsSinceEpoch), \(source), \(record.sourceRecordID))
@@ -120,12 +82,13 @@ struct PostgresBatchWriter {
             ON CONFLICT (fingerprint) DO NOTHING
             """, logger: logger)
 
-        let followers = events.isEmpty ? [] : try await connection.rows(
-            "SELECT id, channel FROM registration WHERE person_id = \(personID) AND status = 'active'", logger: logger)
+        // A person created just now has no other records and nobody following them.
+        let followers = events.isEmpty || person.isNew ? [] : try await connection.rows(
+            "SELECT id, channel FROM registration WHERE person_id = \(person.id) AND status = 'active'", logger: logger)
         for event in events {
             let eventID: Int64 = try await connection.rows("""
                 INSERT INTO custody_event (record_id, person_id, batch_id, kind, occurred_at, release_reason, from_facility, to_facility)
-                VALUES (\(recordID), \(personID), \(batchID), \(event.kind.rawValue), \(event.occurredAt.secondsSinceEpoch),
+                VALUES (\(recordID), \(person.id), \(batchID), \(event.kind.rawValue), \(event.occurredAt.secondsSinceEpoch),
                         \(event.releaseReason?.rawValue), \(event.fromFacility), \(event.toFacility))
                 RETURNING id
                 """, logger: logger)[0].value("id")
@@ -136,9 +99,11 @@ struct PostgresBatchWriter {
                     registrationID: try follower.value("id"), channel: try follower.value("channel"), enqueuedAt: enqueuedAt)
             }
         }
-        try await checkAgainstOtherRecords(of: personID, recordID: recordID, record.custody, receivedAt: receivedAt)
+        if !person.isNew {
+            try await checkAgainstOtherRecords(of: person.id, recordID: recordID, record.custody, receivedAt: receivedAt)
+        }
         if current == nil, record.aNumber == nil {
-            try await proposeIdentityLinks(for: record, personID: personID, recordID: recordID, at: receivedAt)
+            try await proposeIdentityLinks(for: record, personID: person.id, recordID: recordID, at: receivedAt)
         }
         return .applied(events)
     }

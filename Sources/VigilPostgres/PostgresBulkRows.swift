@@ -35,9 +35,14 @@ struct PostgresChunkWriter {
     func apply(
         _ rows: [DecodedRow], receivedAt: Timestamp, tally: inout BatchTally, onReject: (RowProblem) -> Void
     ) async throws {
-        let bulk = try await plainlyNew(rows)
+        // Each record's fingerprint once, by position, for every step below (empty for a refused row).
+        let fingerprints = rows.map { row -> Data in
+            guard case .record(_, let record) = row else { return Data() }
+            return store.keys.fingerprint(record, source: source)
+        }
+        let bulk = try await plainlyNew(rows, fingerprints: fingerprints)
         let written = try await write(bulk, receivedAt: receivedAt)
-        let unchanged = try await storedUnchanged(rows)
+        let unchanged = try await storedUnchanged(rows, fingerprints: fingerprints)
         for (position, row) in rows.enumerated() {
             switch row {
             case .rejected(let problem):
@@ -49,7 +54,7 @@ struct PostgresChunkWriter {
                 } else if unchanged.contains(position) {
                     outcome = .unchanged
                 } else {
-                    outcome = try await single.apply(record, receivedAt: receivedAt)
+                    outcome = try await single.apply(record, fingerprint: fingerprints[position], receivedAt: receivedAt)
                 }
                 if let problem = tally.count(line: line, outcome) { onReject(problem) }
             }
@@ -58,7 +63,7 @@ struct PostgresChunkWriter {
 
     /// The rows identical to what is stored (a re-import): one query for the chunk instead of one a row.
     /// Only records that appear once in the chunk, so no earlier row of it can have changed them.
-    private func storedUnchanged(_ rows: [DecodedRow]) async throws -> Set<Int> {
+    private func storedUnchanged(_ rows: [DecodedRow], fingerprints: [Data]) async throws -> Set<Int> {
         var once: [String: Int] = [:]
         var appearances: [String: Int] = [:]
         for (position, row) in rows.enumerated() {
@@ -74,8 +79,7 @@ struct PostgresChunkWriter {
             WHERE source = \(source) AND source_record_id = ANY(\(Array(single.keys)))
             """, logger: logger) {
             guard let position = single[try stored.value("source_record_id", as: String.self)],
-                  case .record(_, let record) = rows[position],
-                  try stored.value("fingerprint", as: Data.self) == store.keys.fingerprint(record, source: source)
+                  try stored.value("fingerprint", as: Data.self) == fingerprints[position]
             else { continue }
             unchanged.insert(position)
         }
@@ -89,40 +93,52 @@ struct PostgresChunkWriter {
         var event: CustodyEvent
     }
 
-    /// The rows of the chunk that can be written in bulk.
-    private func plainlyNew(_ rows: [DecodedRow]) async throws -> [NewRow] {
-        var candidates: [NewRow] = []
+    /// The rows of the chunk that can be written in bulk. Only those are sealed here; the others are
+    /// sealed by the row-at-a-time writer if they change anything.
+    private func plainlyNew(_ rows: [DecodedRow], fingerprints: [Data]) async throws -> [NewRow] {
+        struct Candidate {
+            var position: Int
+            var record: CustodyRecord
+            var token: Data
+            var event: CustodyEvent
+        }
+        var candidates: [Candidate] = []
         var recordIDs: [String: Int] = [:]
         var tokens: [Data: Int] = [:]
         for (position, row) in rows.enumerated() {
             guard case .record(_, let record) = row else { continue }
             recordIDs[record.sourceRecordID, default: 0] += 1
-            guard record.aNumber != nil else { continue }  // needs identity proposals: one at a time
-            let prepared = store.keys.prepare(record, source: source)
-            guard let token = prepared.person.aNumberIndex else { continue }
+            // Without an A-number a record needs identity proposals: one at a time.
+            guard let aNumber = record.aNumber else { continue }
+            let token = store.keys.aNumberToken(aNumber)
             tokens[token, default: 0] += 1
             // A record seen for the first time yields exactly one event, the event of its status.
             guard let events = try? CustodyTransition.derive(from: nil, to: record.custody), events.count == 1 else { continue }
-            candidates.append(NewRow(position: position, record: record, prepared: prepared, event: events[0]))
+            candidates.append(Candidate(position: position, record: record, token: token, event: events[0]))
         }
-        candidates.removeAll {
-            recordIDs[$0.record.sourceRecordID] != 1 || tokens[$0.prepared.person.aNumberIndex ?? Data()] != 1
-        }
+        candidates.removeAll { recordIDs[$0.record.sourceRecordID] != 1 || tokens[$0.token] != 1 }
         guard !candidates.isEmpty else { return [] }
         let seenRecords = Set(try await connection.rows("""
             SELECT source_record_id FROM custody_record
             WHERE source = \(source) AND source_record_id = ANY(\(candidates.map(\.record.sourceRecordID)))
             """, logger: logger).map { try $0.value("source_record_id", as: String.self) })
         let heldTokens = Set(try await connection.rows("""
-            SELECT a_number_index FROM person WHERE a_number_index = ANY(\(candidates.compactMap { $0.prepared.person.aNumberIndex }.map(Self.buffer)))
+            SELECT a_number_index FROM person WHERE a_number_index = ANY(\(candidates.map { Self.buffer($0.token) }))
             """, logger: logger).map { try $0.value("a_number_index", as: Data.self) })
         let seenFingerprints = Set(try await connection.rows("""
-            SELECT fingerprint FROM record_revision WHERE fingerprint = ANY(\(candidates.map { Self.buffer($0.prepared.fingerprint) }))
+            SELECT fingerprint FROM record_revision WHERE fingerprint = ANY(\(candidates.map { Self.buffer(fingerprints[$0.position]) }))
             """, logger: logger).map { try $0.value("fingerprint", as: Data.self) })
-        return candidates.filter {
-            !seenRecords.contains($0.record.sourceRecordID) && !heldTokens.contains($0.prepared.person.aNumberIndex ?? Data())
-                && !seenFingerprints.contains($0.prepared.fingerprint)
-        }
+        return candidates
+            .filter {
+                !seenRecords.contains($0.record.sourceRecordID) && !heldTokens.contains($0.token)
+                    && !seenFingerprints.contains(fingerprints[$0.position])
+            }
+            .map {
+                NewRow(
+                    position: $0.position, record: $0.record,
+                    prepared: PreparedRow(fingerprint: fingerprints[$0.position], person: store.keys.person($0.record)),
+                    event: $0.event)
+            }
     }
 
     /// Writes the plainly new rows: people, records, revisions and events, one statement each.

@@ -150,6 +150,11 @@ package struct DecoyRecord: Sendable {
 package struct PreparedRow: Sendable {
     package var fingerprint: Data
     package var person: SealedPerson
+
+    package init(fingerprint: Data, person: SealedPerson) {
+        self.fingerprint = fingerprint
+        self.person = person
+    }
 }
 
 /// A person's columns, sealed: what `person` rows hold.

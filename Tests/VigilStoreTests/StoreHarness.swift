@@ -96,7 +96,7 @@ final class StoreHarness: @unchecked Sendable {
                 }
             }
             let query = PostgresQuery(unsafeSQL: numbered, binds: bindings)
-            try await withRawClient { client in try await client.query(query) }
+            try await withRawClient { client in _ = try await client.query(query) }
         }
     }
 
@@ -106,21 +106,14 @@ final class StoreHarness: @unchecked Sendable {
         case .sqlite:
             return try await DatabaseQueue(path: location).read { db in try Int.fetchOne(db, sql: sql) }
         case .postgres:
-            let box = IntegerBox()
-            try await withRawClient { client in
-                for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64?.self) {
-                    box.set(value.map(Int.init))
+            return try await withRawClient { client in
+                var value: Int?
+                for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64?.self) {
+                    value = row.map(Int.init)
                 }
+                return value
             }
-            return box.value
         }
-    }
-
-    private final class IntegerBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: Int?
-        var value: Int? { lock.withLock { stored } }
-        func set(_ value: Int?) { lock.withLock { stored = value } }
     }
 
     enum RawValue: Sendable {
@@ -129,12 +122,12 @@ final class StoreHarness: @unchecked Sendable {
     }
 
     /// A client of its own, outside the store under test, for tampering and clean-up.
-    private func withRawClient(_ body: @Sendable (PostgresClient) async throws -> Void) async throws {
+    private func withRawClient<Result: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         let client = PostgresClient(configuration: try PostgresURL(location).clientConfiguration)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            try await body(client)
+            return try await body(client)
         }
     }
 

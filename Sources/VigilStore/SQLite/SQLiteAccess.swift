@@ -41,10 +41,7 @@ extension SQLiteStore: AccessStore {
 
     public func account(tokenHash: String) async throws -> Account? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE token_hash = ?", arguments: [tokenHash]).flatMap { row in
-                guard let tier = AccessTier.allCases.first(where: { $0.name == row["tier"] as String }) else { return nil }
-                return Account(id: row["id"], tier: tier, name: row["name"], source: row["source"], disabled: row["disabled"])
-            }
+            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE token_hash = ?", arguments: [tokenHash]).flatMap(Self.decodeAccount)
         }
     }
 

@@ -8,7 +8,6 @@ import VigilFeeds
 public final class SQLiteStore: Store {
     let pool: DatabasePool
     let cipher: FieldCipher
-    let index: BlindIndex
     let keys: CustodyRowKeys
     /// A sealed record no one holds, opened when a lookup finds nothing so that a miss costs what a hit does.
     private let decoy: DecoyRecord
@@ -24,8 +23,7 @@ public final class SQLiteStore: Store {
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
         cipher = FieldCipher(keyring: keyring)
-        index = BlindIndex(keyring: keyring)
-        keys = CustodyRowKeys(cipher: cipher, index: index)
+        keys = CustodyRowKeys(cipher: cipher, index: BlindIndex(keyring: keyring))
         decoy = DecoyRecord(cipher: cipher)
         try SQLiteSchema.migrator.migrate(pool)
     }
@@ -118,7 +116,7 @@ public final class SQLiteStore: Store {
     // MARK: Reading
 
     public func records(aNumber: ANumber) async throws -> [StoredCustodyRecord] {
-        let token = index.token(aNumber.digits, purpose: .aNumber)
+        let token = keys.aNumberToken(aNumber)
         // A 128-bit index collision is astronomically unlikely; checking costs one decryption.
         return try await records(where: "p.a_number_index = ?", token).filter { $0.record.aNumber == aNumber }
     }
