@@ -205,9 +205,8 @@ extension SQLiteStore: NotificationStore {
     public func deadLetter(id: Int64, at time: Double, reason: String) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = ? WHERE id = ?", arguments: [reason, id])
-            let details = String(decoding: try JSONEncoder.sorted.encode(["outbox": String(id), "reason": reason]), as: UTF8.self)
-            try db.execute(sql: "INSERT INTO alert (kind, raised_at, details) VALUES ('delivery_failed', ?, ?)",
-                           arguments: [Int64(time), details])
+            try Self.queueAlert(db, NewAlert(
+                kind: "delivery_failed", details: ["outbox": String(id), "reason": reason], raisedAt: Timestamp(secondsSinceEpoch: Int64(time))))
         }
     }
 
