@@ -679,8 +679,15 @@ def machine():
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     dirty = bool(subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "Sources"],
                                 capture_output=True, text=True).stdout.strip())
-    sqlite = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split()[0]
-    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    def version(argv):
+        # A run of some stages only (BENCH_STAGES=availability) needs neither tool.
+        try:
+            return subprocess.run(argv, capture_output=True, text=True).stdout.split("\n")[0]
+        except FileNotFoundError:
+            return "not installed"
+
+    sqlite = version(["sqlite3", "--version"]).split(" ")[0]
+    wrk_version = version(["wrk", "--version"])
     return {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(), "commit": commit,
             "sources_modified": dirty, "sqlite3": sqlite, "wrk": wrk_version,
             "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}

@@ -271,6 +271,10 @@ enum PostgresSchema {
             "ALTER TABLE registration ADD COLUMN advocate_account_id BIGINT REFERENCES account(id)",
             "CREATE INDEX registration_by_advocate ON registration(advocate_account_id) WHERE advocate_account_id IS NOT NULL",
         ]),
+        // The SQLite store's v10: a purge in short chunks finds each one without rescanning what it purged.
+        Migration(id: "v3: records due for purge, indexed", statements: [
+            "CREATE INDEX custody_record_due ON custody_record(status, status_date) WHERE purged_at IS NULL",
+        ]),
     ]
 
     /// Applies every migration not yet applied, each in its own transaction, under an advisory lock so

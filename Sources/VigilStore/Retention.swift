@@ -29,8 +29,10 @@ public protocol RetentionStore: Sendable {
 ///
 /// A first purge of a large database (200,000 people) in chunks of 2,000 held the write lock long enough
 /// to raise lookups' p99 from 50 ms to 1.1 s. Now each transaction's size adapts to take about
-/// `transactionBudget`, and the purge then pauses at least `pause`, and as long as the transaction took:
-/// it never holds the database more than half the time, and a lookup waits at most one short transaction.
+/// `transactionBudget`, and the purge then rests at least `pause`, and half as long as the transaction
+/// took: it holds the database at most two thirds of the time, and a lookup waits at most one short
+/// transaction. The smallest chunk stays large enough that a store whose transactions have a fixed cost
+/// (PostgreSQL's round trips) still purges a first backlog in minutes, not hours.
 public struct PurgePacing: Sendable, Equatable {
     /// The first transaction's size, before any has been timed.
     public var firstChunk: Int
@@ -41,8 +43,8 @@ public struct PurgePacing: Sendable, Equatable {
     /// The least rest between two transactions.
     public var pause: Duration
 
-    public init(firstChunk: Int = 200, smallestChunk: Int = 10, largestChunk: Int = 2_000,
-                transactionBudget: Duration = .milliseconds(25), pause: Duration = .milliseconds(10)) {
+    public init(firstChunk: Int = 200, smallestChunk: Int = 100, largestChunk: Int = 2_000,
+                transactionBudget: Duration = .milliseconds(40), pause: Duration = .milliseconds(10)) {
         self.firstChunk = firstChunk
         self.smallestChunk = smallestChunk
         self.largestChunk = largestChunk
@@ -63,7 +65,7 @@ public struct PurgePacing: Sendable, Equatable {
     }
 
     /// The rest after a transaction that took `elapsed`.
-    public func rest(after elapsed: Duration) -> Duration { max(pause, elapsed) }
+    public func rest(after elapsed: Duration) -> Duration { max(pause, elapsed / 2) }
 
     private static func seconds(_ duration: Duration) -> Double {
         let parts = duration.components

@@ -5,7 +5,9 @@ import VigilCrypto
 import VigilFeeds
 @testable import VigilStore
 
-/// Issue 15: lookups stay up while a feed is imported and while records are purged, on each store.
+/// Issue 15: lookups stay up while records are purged, on each store (lookups beside an import of
+/// 100,000 rows are tested as an operator meets them, `vigil import` beside `vigil serve`, on each store:
+/// VigilCLITests.ImportAvailabilityTests).
 ///
 /// A lookup here is its store half, as `LookupService` does it: the indexed read of the person's records
 /// (with the decoy decryption of a miss) and the audit append that must commit before the answer.
@@ -13,6 +15,7 @@ import VigilFeeds
 /// The bound is a correctness bound on availability, not a benchmark: before the fix a lookup during an
 /// import waited for the import's whole transaction (10–20 s, then 500). 200 ms is the issue's figure, and
 /// leaves a debug build on a loaded two-core machine an order of magnitude above an idle lookup (a few ms).
+/// Before, each purge chunk of 2,000 held the one write lock that lookups' audit appends waited for.
 @Suite(.serialized) struct AvailabilityTests {
     static let bound: Duration = .milliseconds(200)
     static let interval: Duration = .milliseconds(100)
@@ -75,45 +78,6 @@ import VigilFeeds
         return (0..<count).map { population.person($0).record }
     }
 
-    /// Runs the import on a thread of its own: the SQLite store applies a batch synchronously, on the
-    /// calling thread (as `vigil import` and the upload handler do), and must not take a cooperative one.
-    static func importBeside(_ db: StoreHarness, _ records: [CustodyRecord]) async throws -> BatchSummary {
-        if let sqlite = db.store as? SQLiteStore {
-            return try await withCheckedThrowingContinuation { done in
-                Thread {
-                    done.resume(with: Result {
-                        try sqlite.applyCustodyBatchSynchronously(provenance("TXA", file: "big.csv"), rows: ArrayRowSource(records)) { _ in }
-                    })
-                }.start()
-            }
-        }
-        return try await db.store.applyCustodyBatch(provenance("TXA", file: "big.csv"), rows: ArrayRowSource(records)) { _ in }
-    }
-
-    @Test(.timeLimit(.minutes(10)), arguments: StoreKind.available)
-    func lookupsDuringAnImportOf100000RowsAnswerWithinTheBoundAndAreAudited(_ kind: StoreKind) async throws {
-        let db = try await StoreHarness.make(kind)
-        let known = record("KNOWN-1", aNumber: "A998877665")
-        _ = try await db.store.apply([known], source: "AZB")
-        let records = Self.people(100_000, seed: 15)
-
-        let prober = Prober(store: db.store, aNumber: known.aNumber!)
-        async let probing: Void = prober.run()
-        let summary: BatchSummary
-        do {
-            summary = try await Self.importBeside(db, records)
-            prober.finish()
-        } catch {
-            prober.finish()
-            try await probing
-            throw error
-        }
-        try await probing
-
-        #expect(summary.accepted == 100_000)
-        try await expectAvailable(prober, db, atLeast: 3)
-    }
-
     @Test(.timeLimit(.minutes(10)), arguments: StoreKind.available)
     func lookupsDuringAFirstPurgeAnswerWithinTheBoundAndAreAudited(_ kind: StoreKind) async throws {
         let db = try await StoreHarness.make(kind)
@@ -147,7 +111,7 @@ import VigilFeeds
         try await expectAvailable(prober, db, atLeast: 3)
     }
 
-    @Test func thePaceShrinksASlowTransactionGrowsAFastOneAtMostTwofoldAndRestsAsLongAsItTook() {
+    @Test func thePaceShrinksASlowTransactionGrowsAFastOneAtMostTwofoldAndRestsHalfAsLongAsItTook() {
         let pacing = PurgePacing(firstChunk: 200, smallestChunk: 10, largestChunk: 2_000,
                                  transactionBudget: .milliseconds(25), pause: .milliseconds(10))
         #expect(pacing.nextChunk(after: 200, took: .milliseconds(100)) == 50)
@@ -155,6 +119,6 @@ import VigilFeeds
         #expect(pacing.nextChunk(after: 1_500, took: .milliseconds(1)) == 2_000)
         #expect(pacing.nextChunk(after: 20, took: .seconds(2)) == 10)
         #expect(pacing.rest(after: .milliseconds(3)) == .milliseconds(10))
-        #expect(pacing.rest(after: .milliseconds(40)) == .milliseconds(40))
+        #expect(pacing.rest(after: .milliseconds(40)) == .milliseconds(20))
     }
 }

@@ -93,6 +93,7 @@ enum SQLiteSchema {
         registerAccuracyMigration(&migrator)
         registerWebAccountsMigration(&migrator)
         SQLiteAuditDatabase.registerMainMigration(&migrator)
+        registerPurgeIndexMigration(&migrator)
         return migrator
     }
 }
