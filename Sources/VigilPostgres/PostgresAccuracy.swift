@@ -22,10 +22,12 @@ extension PostgresStore {
 
     /// A record is shown again only when no review about it is still open.
     func releaseHoldIfClear(_ connection: PostgresConnection, _ record: Int64) async throws {
-        try await connection.run("""
-            UPDATE custody_record SET held = FALSE WHERE id = \(record) AND NOT EXISTS (
-                SELECT 1 FROM review WHERE status = 'open' AND kind != 'identity' AND (record_id = \(record) OR other_record_id = \(record)))
-            """, logger: logger)
+        try await changingPolicyInputs(connection, ids: [record]) {
+            try await connection.run("""
+                UPDATE custody_record SET held = FALSE WHERE id = \(record) AND NOT EXISTS (
+                    SELECT 1 FROM review WHERE status = 'open' AND kind != 'identity' AND (record_id = \(record) OR other_record_id = \(record)))
+                """, logger: logger)
+        }
     }
 
     private static let reviewSelect = """
@@ -52,7 +54,9 @@ extension PostgresStore: AccuracyStore {
         let sealed = cipher.seal(reference, field: AccuracyField.reference)
         return try await write { connection in
             for stored in records {
-                try await connection.run("UPDATE custody_record SET held = TRUE WHERE id = \(stored.recordID)", logger: logger)
+                try await changingPolicyInputs(connection, ids: [stored.recordID]) {
+                    try await connection.run("UPDATE custody_record SET held = TRUE WHERE id = \(stored.recordID)", logger: logger)
+                }
                 try await connection.run("""
                     INSERT INTO review (kind, record_id, filed_by, reference_sealed, receipt_hash, opened_at)
                     VALUES ('dispute', \(stored.recordID), \(filedBy), \(sealed), \(receiptHash), \(time.secondsSinceEpoch))
@@ -162,13 +166,15 @@ extension PostgresStore: AccuracyStore {
                 recipients.insert(registration)
             }
 
-            try await connection.run("""
-                UPDATE custody_record SET status = \(state.status.rawValue), status_date = \(state.statusDate.secondsSinceEpoch),
-                    booking_date = COALESCE(\(state.bookingDate.map { Int64($0.dayNumber) }), booking_date),
-                    facility_code = \(state.facilityCode), release_reason = \(state.releaseReason?.rawValue), held = FALSE,
-                    updated_at = \(time.secondsSinceEpoch)
-                WHERE id = \(recordID)
-                """, logger: logger)
+            try await changingPolicyInputs(connection, ids: [recordID]) {
+                try await connection.run("""
+                    UPDATE custody_record SET status = \(state.status.rawValue), status_date = \(state.statusDate.secondsSinceEpoch),
+                        booking_date = COALESCE(\(state.bookingDate.map { Int64($0.dayNumber) }), booking_date),
+                        facility_code = \(state.facilityCode), release_reason = \(state.releaseReason?.rawValue), held = FALSE,
+                        updated_at = \(time.secondsSinceEpoch)
+                    WHERE id = \(recordID)
+                    """, logger: logger)
+            }
             try await connection.run("""
                 UPDATE review SET status = 'resolved', outcome = 'corrected', resolved_by = \(reviewer), resolved_at = \(time.secondsSinceEpoch)
                 WHERE status = 'open' AND kind != 'identity' AND (record_id = \(recordID) OR other_record_id = \(recordID))

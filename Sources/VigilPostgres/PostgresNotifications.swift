@@ -80,10 +80,12 @@ extension PostgresStore: NotificationStore {
                 """, logger: logger)
         }
         return try rows.first.map { row in
-            Registration(
+            let sealedAddress: Data = try row.value("address_sealed")
+            return Registration(
                 id: try row.value("id"), personID: try row.value("person_id"),
                 channel: NotificationChannel(rawValue: try row.value("channel")) ?? .file,
-                address: try cipher.open(try row.value("address_sealed"), field: NotificationField.address),
+                // Retention erases a purged person's addresses: nothing is left to open.
+                address: sealedAddress.isEmpty ? "" : try cipher.open(sealedAddress, field: NotificationField.address),
                 language: NoticeLanguage(rawValue: try row.value("language")) ?? .en, status: try row.value("status"))
         }
     }
@@ -150,7 +152,8 @@ extension PostgresStore: NotificationStore {
             // One statement per kind of mark, whatever the batch's size (arrays of ids and times, unnested).
             if !repeating.isEmpty {
                 try await connection.run("""
-                    UPDATE outbox o SET status = CASE WHEN o.acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
+                    UPDATE outbox o SET status = CASE WHEN o.status <> 'pending' THEN o.status
+                            WHEN o.acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
                         first_delivered_at = COALESCE(o.first_delivered_at, m.at), next_attempt_at = m.repeat_at, lease_until = NULL,
                         attempts = 0, repeats = o.repeats + 1, last_error = NULL
                     FROM unnest(\(repeating.map(\.id)), \(repeating.map(\.at)), \(repeating.map { $0.repeatAt ?? 0 }))
@@ -195,6 +198,18 @@ extension PostgresStore: NotificationStore {
             try await connection.run("""
                 UPDATE outbox SET status = 'cancelled', lease_until = NULL WHERE registration_id = \(id) AND status = 'pending'
                 """, logger: logger)
+        }
+    }
+
+    public func withholdNotice(_ notice: WithheldNotice) async throws {
+        let details = String(decoding: try JSONEncoder.sorted.encode(notice.fields), as: UTF8.self)
+        try await write { connection in
+            try await connection.run(
+                "UPDATE outbox SET status = 'withheld', lease_until = NULL WHERE id = \(notice.id)", logger: logger)
+            try await connection.run("""
+                INSERT INTO alert (kind, raised_at, details) VALUES ('notice_withheld', \(notice.at.secondsSinceEpoch), \(details))
+                """, logger: logger)
+            try await appendAudit(connection, [AuditEntry(kind: .alert, recordedAt: notice.at, fields: notice.fields)])
         }
     }
 

@@ -30,8 +30,10 @@ public protocol Store: Sendable {
     /// Every unpurged custody record of one person, newest status first, decrypted (a victim's own case).
     func records(personID: Int64) async throws -> [StoredCustodyRecord]
 
-    /// The decryption work of one record, for an answer that found none: a miss costs what a hit does.
-    func decoyDecrypt() throws
+    /// The decryption work of `records` records, opening sealed values no one holds: a lookup pads what it
+    /// read with decoys to a fixed number of records, so that a miss, a person with one record and a person
+    /// with several cost the same.
+    func decoyDecrypt(records: Int) throws
 
     func batches() async throws -> [BatchSummary]
     func events(forRecord recordID: Int64) async throws -> [CustodyEvent]
@@ -112,9 +114,14 @@ public struct StoredCustodyRecord: Sendable, Equatable {
     public var updatedAt: Timestamp
     /// Withheld pending review (a conflict between sources, or a dispute).
     public var held: Bool = false
+    /// Whether the facts the policy weighs (protections, hold, purge, date of birth) still match the keyed
+    /// seal written with them (``VigilCrypto/PolicySeal``). `false` means someone without the key changed
+    /// them in the database: the policy then discloses nothing and raises an alert.
+    public var policyInputsIntact: Bool = true
 
     package init(
-        recordID: Int64, personID: Int64, source: String, record: CustodyRecord, batchID: Int64, updatedAt: Timestamp, held: Bool = false
+        recordID: Int64, personID: Int64, source: String, record: CustodyRecord, batchID: Int64, updatedAt: Timestamp, held: Bool = false,
+        policyInputsIntact: Bool = true
     ) {
         self.recordID = recordID
         self.personID = personID
@@ -123,6 +130,15 @@ public struct StoredCustodyRecord: Sendable, Equatable {
         self.batchID = batchID
         self.updatedAt = updatedAt
         self.held = held
+        self.policyInputsIntact = policyInputsIntact
+    }
+}
+
+extension StoredCustodyRecord {
+    /// What the disclosure policy weighs of this record: its content, source and as-of time, its hold,
+    /// and whether its policy inputs are intact.
+    public var policyCandidate: PolicyCandidate {
+        PolicyCandidate(record: record, source: source, asOf: updatedAt, disputed: held, tampered: !policyInputsIntact)
     }
 }
 

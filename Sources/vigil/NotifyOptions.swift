@@ -25,7 +25,7 @@ struct NotifyOptions: ParsableArguments {
         }
     }
 
-    func worker(store: some NotificationStore, defaultURL: String, logger: Logger) -> OutboxWorker {
+    func worker(store: some NoticeStore, defaultURL: String, logger: Logger) -> OutboxWorker {
         let environment = ProcessInfo.processInfo.environment
         var channels: [NotificationChannel: any DeliveryChannel] = [.webhook: WebhookChannel(), .file: FileChannel()]
         if let url = providerURL ?? environment["VIGIL_PROVIDER_URL"] {

@@ -64,7 +64,8 @@ struct APIHandler: APIProtocol {
                     status: .init(rawValue: custody.status.rawValue) ?? .inCustody,
                     inCustody: custody.status == .inCustody, facility: facility,
                     statusDate: custody.statusDate?.date, releaseReason: custody.releaseReason?.rawValue, record: record,
-                    provenance: answer.source.map { source in
+                    // Batch ids tell when a record changed: provenance goes to full access (agency, oversight) only.
+                    provenance: custody.record == nil ? nil : answer.source.map { source in
                         .init(source: source, batch: Int(answer.batchID ?? 0), reportedAt: custody.asOf.date)
                     })
             )
