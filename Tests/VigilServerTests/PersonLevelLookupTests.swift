@@ -33,6 +33,18 @@ import VigilStore
         #expect(alerts.map(\.kind) == ["protected_record_queried"])
     }
 
+    /// `GET /api/v1/registrations/me` and the web pages read the person by id: the same person-level rule.
+    @Test func aVictimFollowingTheUnflaggedRecordIsToldNothingOfAProtectedPerson() async throws {
+        let fixture = try await ServerFixture()
+        try await Self.addUnflaggedRecordFromAnotherSource(fixture, of: .uVisa)
+        let person = try await fixture.store.records(aNumber: try ANumber(parsing: fixture.aNumber(.uVisa)))
+        #expect(person.count == 2)
+        let service = LookupService(store: fixture.store, keyring: fixture.keyring, clock: { fixture.now }, logger: fixture.logs.logger)
+        let answer = try await service.lookup(personID: person[0].personID, registrationID: 1, requester: Requester(tier: .victim))
+        #expect(answer.disclosure == .noMatch)
+        #expect(try await fixture.store.alerts(limit: 10).map(\.kind) == ["protected_record_queried"])
+    }
+
     @Test func theUnflaggedSourceSeesOnlyItsOwnRecordAndNoAlertIsRaised() async throws {
         let fixture = try await ServerFixture()
         try await Self.addUnflaggedRecordFromAnotherSource(fixture, of: .uVisa)
