@@ -23,8 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var trustedProxies: TrustedProxies = .none
     /// A connection that sends nothing for this long, a half-sent request included, is closed.
     public var idleTimeout: Duration = .seconds(30)
-    /// A request body must have arrived in full this long after it started: a client that trickles
-    /// a byte now and then is not idle, but is not let hold the connection either.
+    /// A request body must have arrived in full this long after it started (checked as each chunk
+    /// arrives): a client that trickles a byte now and then is not idle, but may not hold the connection either.
     public var bodyDeadline: Duration = .seconds(60)
     /// Where `/metrics` is served apart from the API (`--metrics-host/--metrics-port`). Without one,
     /// the API's listener serves it to loopback clients only.
@@ -73,6 +73,7 @@ public enum VigilServer {
         store: some ServerStore, keyring: Keyring, configuration: ServerConfiguration,
         clock: @escaping LookupService.Clock, logger: Logger
     ) throws -> Router<VigilRequestContext> {
+        // Bootstraps swift-metrics before the first request is measured.
         _ = PrometheusExport.registry
         // Several instances on one database count together; a lone SQLite server counts in memory.
         let limiter = RateLimiter(limits: configuration.limits, ledger: store as? any SharedRateLedger)
