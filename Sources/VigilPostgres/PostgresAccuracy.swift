@@ -48,22 +48,27 @@ extension PostgresStore {
 
 extension PostgresStore: AccuracyStore {
     public func fileDispute(
-        aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String, at time: Timestamp
+        aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String,
+        confirmation: DisputeConfirmation, at time: Timestamp
     ) async throws -> Bool {
         let records = try await records(aNumber: aNumber).filter { $0.record.countryOfBirth == country }
+        if records.isEmpty { try decoyDecrypt() }
         let sealed = cipher.seal(reference, field: AccuracyField.reference)
+        let withheld = records.filter(confirmation.withholds)
         return try await write { connection in
-            for stored in records {
+            for stored in withheld {
                 try await changingPolicyInputs(connection, ids: [stored.recordID]) {
                     try await connection.run("UPDATE custody_record SET held = TRUE WHERE id = \(stored.recordID)", logger: logger)
                 }
+            }
+            for stored in records {
                 try await connection.run("""
                     INSERT INTO review (kind, record_id, filed_by, reference_sealed, receipt_hash, opened_at)
                     VALUES ('dispute', \(stored.recordID), \(filedBy), \(sealed), \(receiptHash), \(time.secondsSinceEpoch))
                     """, logger: logger)
             }
             try await appendAudit(connection, [AuditEntry(kind: .account, recordedAt: time, fields: [
-                "action": "dispute_filed", "filed_by": filedBy, "records": String(records.count),
+                "action": "dispute_filed", "filed_by": filedBy, "records": String(records.count), "withheld": String(withheld.count),
             ])])
             return !records.isEmpty
         }

@@ -15,6 +15,10 @@ public struct Registration: Sendable, Equatable {
     public var language: NoticeLanguage
     public var status: String
 
+    /// Whether the registration's token still opens anything. A cancelled, expired (purged) or
+    /// disabled (its endpoint said it is gone) registration's token is refused everywhere.
+    public var isLive: Bool { status == "active" }
+
     package init(
         id: Int64, personID: Int64, channel: NotificationChannel, address: String, language: NoticeLanguage, status: String
     ) {

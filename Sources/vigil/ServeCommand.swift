@@ -40,9 +40,15 @@ struct ServerOptions: ParsableArguments {
         "A reverse proxy or load balancer whose X-Forwarded-For header names the client (an address or a.b.c.d/bits; repeatable).",
         valueName: "address"))
     var trustedProxy: [String] = []
+    @Option(help: ArgumentHelp("Close a connection silent this long, a half-sent request included.", valueName: "seconds"))
+    var idleTimeout = 30
+    @Option(help: "Serve /metrics on this address (with --metrics-port) instead of to loopback clients of the API's listener.")
+    var metricsHost = "127.0.0.1"
+    @Option(help: "Serve /metrics on its own listener on this port, never on the API's.") var metricsPort: Int?
 
     func validate() throws {
         do { _ = try TrustedProxies(trustedProxy) } catch { throw ValidationError(error.description) }
+        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be at least 1 second.") }
     }
 
     var configuration: ServerConfiguration {
@@ -54,6 +60,8 @@ struct ServerOptions: ParsableArguments {
         )
         // Checked by validate().
         configuration.trustedProxies = (try? TrustedProxies(trustedProxy)) ?? .none
+        configuration.idleTimeout = .seconds(idleTimeout)
+        configuration.metricsListener = metricsPort.map { (metricsHost, $0) }
         return configuration
     }
 }

@@ -77,12 +77,12 @@ final class ServerFixture: @unchecked Sendable {
         )
     }
 
-    func router(publicPerMinute: Int = 1000, missesBeforeAlert: Int = 1000) throws -> Router<VigilRequestContext> {
-        try VigilServer.router(
-            store: store, keyring: keyring,
-            configuration: ServerConfiguration(limits: .init(publicPerMinute: publicPerMinute, missesBeforeAlert: missesBeforeAlert)),
-            clock: { [now] in now }, logger: logs.logger
-        )
+    func router(
+        publicPerMinute: Int = 1000, missesBeforeAlert: Int = 1000, configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) throws -> Router<VigilRequestContext> {
+        var configuration = ServerConfiguration(limits: .init(publicPerMinute: publicPerMinute, missesBeforeAlert: missesBeforeAlert))
+        configure(&configuration)
+        return try VigilServer.router(store: store, keyring: keyring, configuration: configuration, clock: { [now] in now }, logger: logs.logger)
     }
 
     func token(_ tier: AccessTier, source: String? = nil) async throws -> String {

@@ -48,9 +48,10 @@ extension APIHandler {
     }
 
     func getRegistration(_ input: Operations.GetRegistration.Input) async throws -> Operations.GetRegistration.Output {
-        let scope = RequestScope.current
-        guard let registration = scope.registration else { throw Problem.unauthorized }
-        let answer = try await lookups.lookup(personID: registration.personID, registrationID: registration.id, requester: scope.requester)
+        guard let registration = RequestScope.current.registration else { throw Problem.unauthorized }
+        // The victim tier, for the one person this registration follows.
+        let answer = try await lookups.lookup(
+            personID: registration.personID, registrationID: registration.id, requester: Requester(tier: .victim))
         return .ok(.init(body: .json(.init(
             registrationId: "reg_\(registration.id)", channel: registration.channel.rawValue,
             language: registration.language.rawValue, status: registration.status, lookup: Self.render(answer)))))

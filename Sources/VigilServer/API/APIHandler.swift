@@ -21,15 +21,16 @@ struct APIHandler: APIProtocol {
     func lookup(_ input: Operations.Lookup.Input) async throws -> Operations.Lookup.Output {
         guard case .json(let body) = input.body else { throw Problem.badRequest("Send a JSON body.") }
         let scope = RequestScope.current
+        let requester = Self.lookupRequester(scope.requester)
         let answer: LookupService.Answer
         do {
             answer = try await lookups.lookup(
-                aNumber: body.aNumber, countryOfBirth: body.countryOfBirth, requester: scope.requester, client: scope.client)
+                aNumber: body.aNumber, countryOfBirth: body.countryOfBirth, requester: requester, client: scope.client)
         } catch {
             logger.error("lookup failed", metadata: ["error.type": "\(type(of: error))"])
             throw Problem.internalError
         }
-        if answer.isMiss, scope.requester.tier == .public, await limiter.recordMiss(client: scope.client) {
+        if answer.isMiss, requester.tier == .public, await limiter.recordMiss(client: scope.client) {
             try await access.raiseAlert(
                 kind: "enumeration_suspected",
                 details: ["client": lookups.clientToken(scope.client), "tier": "public"],
@@ -37,6 +38,14 @@ struct APIHandler: APIProtocol {
             )
         }
         return .ok(.init(body: .json(Self.render(answer))))
+    }
+
+    /// Who a lookup by A-number asks as. Agencies and oversight ask in their own right. A victim's or
+    /// an advocate's tier reaches only the person a registration follows (`/api/v1/registrations/me`,
+    /// the advocate's case list), never a person named in a lookup: here they ask as the public does,
+    /// and are counted, limited and flagged for enumeration like the public. The account stays in the audit.
+    static func lookupRequester(_ requester: Requester) -> Requester {
+        requester.tier >= .agency ? requester : Requester(tier: .public, accountID: requester.accountID)
     }
 
     static func render(_ answer: LookupService.Answer) -> Components.Schemas.LookupResult {
@@ -92,7 +101,7 @@ struct APIHandler: APIProtocol {
         let alerts = try await access.alerts(limit: input.query.limit ?? 100)
         return .ok(.init(body: .json(.init(alerts: alerts.map { alert in
             .init(
-                id: Int(alert.id), kind: .init(rawValue: alert.kind) ?? .protectedRecordQueried,
+                id: Int(alert.id), kind: alert.kind,
                 raisedAt: alert.raisedAt.date, details: .init(additionalProperties: alert.details))
         }))))
     }

@@ -67,22 +67,27 @@ extension SQLiteStore {
 
 extension SQLiteStore: AccuracyStore {
     public func fileDispute(
-        aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String, at time: Timestamp
+        aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String,
+        confirmation: DisputeConfirmation, at time: Timestamp
     ) async throws -> Bool {
         let records = try await records(aNumber: aNumber).filter { $0.record.countryOfBirth == country }
+        if records.isEmpty { try decoyDecrypt() }
         let sealed = cipher.seal(reference, field: AccuracyField.reference)
+        let withheld = records.filter(confirmation.withholds)
         return try await pool.write { db in
-            for stored in records {
+            for stored in withheld {
                 try Self.changingPolicyInputs(db, ids: [stored.recordID], seals: self.seals) {
                     try db.execute(sql: "UPDATE custody_record SET held = 1 WHERE id = ?", arguments: [stored.recordID])
                 }
+            }
+            for stored in records {
                 try db.execute(sql: """
                     INSERT INTO review (kind, record_id, filed_by, reference_sealed, receipt_hash, opened_at)
                     VALUES ('dispute', ?, ?, ?, ?, ?)
                     """, arguments: [stored.recordID, filedBy, sealed, receiptHash, time.secondsSinceEpoch])
             }
             _ = try Self.appendAudit(db, [AuditEntry(kind: .account, recordedAt: time, fields: [
-                "action": "dispute_filed", "filed_by": filedBy, "records": String(records.count),
+                "action": "dispute_filed", "filed_by": filedBy, "records": String(records.count), "withheld": String(withheld.count),
             ])])
             return !records.isEmpty
         }
