@@ -5,6 +5,7 @@ Stages, each against a baseline taken on this machine in this run:
   import        `vigil import` of N generated people vs `sqlite3 .import` of the same CSV; peak RSS at N and N/4
   lookup        public lookups under wrk vs GET /healthz under the same load; p50/p99; server RSS
   notification  R releases in one import, one webhook registration each, delivered to a local receiver
+  availability  lookups at a steady rate while idle, during `vigil import` of N rows and during the first purge
 
 Prints a table and writes bench/results.json. Exit status 0 whatever the figures: this measures, it does not test.
 Standard library only.
@@ -43,7 +44,10 @@ WRK_THREADS = env_int("BENCH_WRK_THREADS", 2)
 WRK_CONNECTIONS = env_int("BENCH_WRK_CONNECTIONS", 32)
 WRK_SECONDS = env_int("BENCH_WRK_SECONDS", 15)
 LOOKUP_BODIES = env_int("BENCH_LOOKUP_BODIES", 20_000)
-STAGES = os.environ.get("BENCH_STAGES", "import,lookup,notification").split(",")
+STAGES = os.environ.get("BENCH_STAGES", "import,lookup,notification,availability").split(",")
+AVAIL_BASE = env_int("BENCH_AVAIL_BASE", 20_000)        # people already served when the import starts
+AVAIL_IDLE_SECONDS = env_int("BENCH_AVAIL_IDLE_SECONDS", 10)
+AVAIL_CLIENTS = env_int("BENCH_AVAIL_CLIENTS", 2)       # each looks up every 100 ms
 RESULTS = os.environ.get("BENCH_RESULTS", os.path.join(HERE, "results.json"))
 
 # The targets, as written in the issue.
@@ -54,6 +58,7 @@ TARGET_LOOKUP_RATIO = 0.5        # lookup requests/s ÷ /healthz requests/s unde
 TARGET_LOOKUP_P99_MS = 20
 TARGET_NOTIFY_ALL_S = 10         # from the release import's start to the last distinct webhook received
 TARGET_NOTIFY_P99_S = 2          # outbox first_delivered_at − enqueued_at
+TARGET_AVAIL_P99_MS = 200        # issue 15: lookups during an import or a purge all answer 200, within 200 ms
 
 results = {"stages": {}}
 rows = []  # (stage, figure, value, target, verdict)
@@ -78,7 +83,7 @@ def free_port():
 
 
 def fresh(path):
-    for suffix in ("", "-wal", "-shm", ".keyring", "-journal"):
+    for suffix in ("", "-wal", "-shm", ".keyring", "-journal", "-audit", "-audit-wal", "-audit-shm"):
         try:
             os.remove(path + suffix)
         except FileNotFoundError:
@@ -536,6 +541,120 @@ def stage_notification():
     fresh(db)
 
 
+# ------------------------------------------------------------------ availability
+
+class Prober:
+    """Public lookups at a steady rate: `clients` threads, each posting one body every 100 ms.
+
+    Records (start time, latency ms, HTTP status or 0 for a connection error) for every lookup, so that
+    the figures of a window (idle, during an import, during a purge) are taken from the same stream.
+    """
+
+    def __init__(self, port, bodies, clients):
+        self.port, self.bodies, self.samples = port, bodies, []
+        self.lock, self.done = threading.Lock(), threading.Event()
+        self.threads = [threading.Thread(target=self.client, args=(i,), daemon=True) for i in range(clients)]
+
+    def start(self):
+        for t in self.threads:
+            t.start()
+
+    def client(self, index):
+        rng = random.Random(index)
+        conn = None
+        while not self.done.is_set():
+            body = rng.choice(self.bodies)
+            started = time.perf_counter()
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                status, _ = post_json(conn, "/api/v1/lookup", body)
+            except (OSError, http.client.HTTPException):
+                status, conn = 0, None
+            took = time.perf_counter() - started
+            with self.lock:
+                self.samples.append((started, took * 1000, status))
+            self.done.wait(max(0.001, 0.1 - took))
+
+    def stop(self):
+        self.done.set()
+        for t in self.threads:
+            t.join()
+
+    def window(self, start, end):
+        with self.lock:
+            chosen = [(ms, status) for t, ms, status in self.samples if start <= t < end]
+        latencies = [ms for ms, _ in chosen]
+        return {"lookups": len(chosen), "errors": sum(1 for _, status in chosen if status != 200),
+                "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99),
+                "max_ms": max(latencies) if latencies else None, "seconds": end - start}
+
+
+def stage_availability(feed):
+    """Issue 15: lookups while a feed of N rows is imported and while the first purge runs, beside idle."""
+    load_note("availability")
+    if feed is None:
+        feed = os.path.join(generate(PEOPLE, 1, "gen-full"), "feed.csv")
+    base = generate(AVAIL_BASE, 3, "gen-avail-base")
+    db = os.path.join(WORK, "availability.sqlite")
+    fresh(db)
+    subprocess.run([VIGIL, "facilities", "import", os.path.join(base, "facilities.csv"), "--database", db],
+                   check=True, capture_output=True)
+    subprocess.run([VIGIL, "import", os.path.join(base, "feed.csv"), "--source", "BASE", "--database", db, "--json"],
+                   check=True, capture_output=True)
+    chosen, _ = lookup_bodies(os.path.join(base, "feed.csv"), os.path.join(WORK, "availability-bodies.txt"))
+    port = free_port()
+    server = Server(db, port, worker=False, log_path=os.path.join(WORK, "serve-availability.log"))
+    prober = Prober(port, [body for _, body in chosen], AVAIL_CLIENTS)
+    try:
+        prober.start()
+        log(f"availability: {AVAIL_CLIENTS} clients × 10 lookups/s, idle for {AVAIL_IDLE_SECONDS} s")
+        idle_start = time.perf_counter()
+        time.sleep(AVAIL_IDLE_SECONDS)
+        import_start = time.perf_counter()
+        log(f"availability: vigil import of {PEOPLE} rows beside the server")
+        imported = subprocess.run([VIGIL, "import", feed, "--source", "BENCH", "--database", db, "--json"],
+                                  check=True, capture_output=True, text=True)
+        import_end = time.perf_counter()
+        time.sleep(2)
+        purge_start = time.perf_counter()
+        log("availability: the first purge of what the import brought (vigil purge beside the server)")
+        purge = subprocess.run([VIGIL, "purge", "--database", db, "--json"], check=True, capture_output=True, text=True)
+        purge_end = time.perf_counter()
+        prober.stop()
+    finally:
+        prober.stop()
+        server.stop()
+    idle = prober.window(idle_start, import_start)
+    during_import = prober.window(import_start, import_end)
+    during_purge = prober.window(purge_start, purge_end)
+    purged = json.loads(purge.stdout)
+    results["stages"]["availability"] = {
+        "base_people": AVAIL_BASE, "clients": AVAIL_CLIENTS, "interval_s": 0.1,
+        "import_rows": json.loads(imported.stdout)["rows"], "purged": purged,
+        "idle": idle, "during_import": during_import, "during_purge": during_purge,
+        "targets": {"errors": 0, "p99_ms": TARGET_AVAIL_P99_MS},
+    }
+    fresh(db)
+
+    def figures(w):
+        if not w["lookups"]:
+            return "no lookups in this window"
+        return (f"p50 {w['p50_ms']:.1f} / p99 {w['p99_ms']:.1f} ms, max {w['max_ms']:.0f} ms; "
+                f"{w['errors']} errors of {w['lookups']:,}")
+
+    def ok(w):
+        return w["lookups"] > 0 and w["errors"] == 0 and w["p99_ms"] < TARGET_AVAIL_P99_MS
+
+    rate = f"{AVAIL_CLIENTS} × 10/s"
+    target = f"0 errors, p99 < {TARGET_AVAIL_P99_MS} ms"
+    row("availability", f"lookups idle ({rate}, {AVAIL_BASE:,} people)", figures(idle))
+    row("availability", f"  during vigil import of {PEOPLE:,} rows ({during_import['seconds']:.1f} s)",
+        figures(during_import), target, verdict(ok(during_import)))
+    row("availability", f"  during the first purge ({purged.get('records', 0):,} records, {during_purge['seconds']:.1f} s)",
+        figures(during_purge), target, verdict(ok(during_purge)))
+
+
 # ------------------------------------------------------------------ main
 
 def print_table():
@@ -582,6 +701,8 @@ def main():
         stage_lookup(full["database"], full["feed"])
     if "notification" in STAGES:
         stage_notification()
+    if "availability" in STAGES:
+        stage_availability(full["feed"] if full else None)
     loads = results.get("load_average_at_start", {})
     row("machine", "1-min load average at each stage's start",
         ", ".join(f"{k} {v:.1f}" for k, v in loads.items()) + f" (on {os.cpu_count()} cores)")

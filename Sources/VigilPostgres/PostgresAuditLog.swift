@@ -6,8 +6,14 @@ import VigilCrypto
 import VigilStore
 
 extension PostgresStore: AuditLogStore {
-    public func appendAudit(_ entries: [AuditEntry]) async throws -> Int {
-        try await write { connection in try await appendAudit(connection, entries) }
+    /// Entries and alerts in one transaction: a lookup's alert is never a second write to wait for.
+    public func appendAudit(_ entries: [AuditEntry], alerts: [NewAlert]) async throws -> Int {
+        for entry in entries { _ = try entry.payload() }
+        return try await write { connection in
+            let size = try await appendAudit(connection, entries)
+            for alert in alerts { try await insertAlert(connection, alert) }
+            return size
+        }
     }
 
     /// Appends entries inside the caller's transaction, so that what they record and the record of it
@@ -133,5 +139,15 @@ extension PostgresStore: AuditLogStore {
             try await connection.rows("SELECT note FROM audit_checkpoint ORDER BY size DESC LIMIT 1", logger: logger)
                 .first.map { try $0.value("note", as: String.self) }
         }
+    }
+}
+
+extension PostgresStore {
+    /// Raises an alert inside the caller's transaction (with the audit entry of what caused it).
+    func insertAlert(_ connection: PostgresConnection, _ alert: NewAlert) async throws {
+        let json = String(decoding: try JSONEncoder.sorted.encode(alert.details), as: UTF8.self)
+        try await connection.run(
+            "INSERT INTO alert (kind, raised_at, details) VALUES (\(alert.kind), \(alert.raisedAt.secondsSinceEpoch), \(json))",
+            logger: logger)
     }
 }

@@ -259,13 +259,17 @@ extension PostgresStore: Store {
     }
 
     /// Records the batch's counts and appends it to the audit log, in the batch's own transaction.
+    ///
+    /// The audit append comes last: it takes the audit lock, which every lookup's audit append waits for,
+    /// and holds it until the batch commits. Taken as the last statement, it is held for the commit alone,
+    /// never for the rows (an import of a million rows keeps lookups waiting for milliseconds, not minutes).
     private func closeBatch(_ connection: PostgresConnection, _ summary: BatchSummary) async throws {
-        try await appendAudit(connection, [summary.auditEntry])
         try await connection.run("""
             UPDATE import_batch SET rows = \(summary.rows), accepted = \(summary.accepted), rejected = \(summary.rejected),
                 unchanged = \(summary.unchanged), events = \(summary.events)
             WHERE id = \(summary.batchID)
             """, logger: logger)
+        try await appendAudit(connection, [summary.auditEntry])
     }
 
     private static func fetchFacility(_ connection: PostgresConnection, code: String, logger: Logger) async throws -> Facility? {

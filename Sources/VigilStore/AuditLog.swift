@@ -18,8 +18,13 @@ import VigilCrypto
 /// checkpoint that covers them. That is why checkpoints are also handed to oversight, whose copy
 /// any later log must be consistent with.
 public protocol AuditLogStore: Sendable {
-    /// Appends entries in one transaction, in order; returns the new number of entries (the tree size).
-    func appendAudit(_ entries: [AuditEntry]) async throws -> Int
+    /// Appends entries in one transaction, in order, and raises `alerts` in that same transaction;
+    /// returns the new number of entries (the tree size).
+    ///
+    /// A lookup that reaches a protected person records its decision and the alert together: one write,
+    /// so the alert costs the lookup no second wait and cannot fail on its own (issue 13, item 5).
+    /// On SQLite the log has a database file of its own, so no import or purge holds a lock it waits for.
+    func appendAudit(_ entries: [AuditEntry], alerts: [NewAlert]) async throws -> Int
 
     /// Signs the current tree head with the keyring's signing key and stores the signed note.
     ///
@@ -36,6 +41,27 @@ public protocol AuditLogStore: Sendable {
 
     /// The signed note of the largest checkpoint, if any: what to hand to oversight.
     func latestCheckpoint() async throws -> String?
+}
+
+extension AuditLogStore {
+    /// Appends entries in one transaction, in order; returns the new number of entries (the tree size).
+    public func appendAudit(_ entries: [AuditEntry]) async throws -> Int {
+        try await appendAudit(entries, alerts: [])
+    }
+}
+
+/// An alert for oversight, to be written with the audit entry of what caused it.
+/// `details` are opaque references only (keyed tokens, record ids, rules), never personal data.
+public struct NewAlert: Sendable, Equatable {
+    public var kind: String
+    public var details: [String: String]
+    public var raisedAt: Timestamp
+
+    public init(kind: String, details: [String: String], raisedAt: Timestamp) {
+        self.kind = kind
+        self.details = details
+        self.raisedAt = raisedAt
+    }
 }
 
 /// One thing that happened, as the audit log records it.

@@ -22,7 +22,7 @@ struct AuditCommandTests {
             let time = "2026-03-02T10:00:0\(seq)Z"
             let payload = #"{"account_id":"acct-\#(seq)","action":"created"}"#
             let leaf = MerkleHash.leaf(Data("account\n\(time)\n\(payload)".utf8))
-            try SQLite3.run(work.path("vigil.sqlite"), """
+            try SQLite3.run(work.path("vigil.sqlite-audit"), """
                 INSERT INTO audit_entry (seq, recorded_at, kind, payload, leaf_hash)
                 VALUES (\(seq), '\(time)', 'account', '\(payload)', X'\(leaf.map { String(format: "%02x", $0) }.joined())');
                 """)
@@ -33,9 +33,9 @@ struct AuditCommandTests {
         return work
     }
 
-    /// What someone with the file does: edit it with plain sqlite3.
+    /// What someone with the file does: edit it with plain sqlite3. The log is in the audit file beside the main one.
     func tamper(_ work: WorkDirectory, _ sql: String) throws {
-        try SQLite3.run(work.path("vigil.sqlite"), sql)
+        try SQLite3.run(work.path("vigil.sqlite-audit"), sql)
     }
 
     @Test func anIntactLogVerifiesWithItsCounts() throws {

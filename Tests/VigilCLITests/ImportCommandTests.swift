@@ -91,7 +91,7 @@ import Testing
         #expect(try work.vigil("import", "data/feed.csv", "--source", "TXA").status == 0)
 
         var onDisk = Data()
-        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: work.path("vigil.sqlite" + suffix)) {
+        for suffix in ["", "-wal", "-audit", "-audit-wal"] where FileManager.default.fileExists(atPath: work.path("vigil.sqlite" + suffix)) {
             onDisk.append(try Data(contentsOf: URL(fileURLWithPath: work.path("vigil.sqlite" + suffix))))
         }
         let feed = try work.read("data/feed.csv").split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }

@@ -8,15 +8,17 @@ import VigilStore
 /// A log that records each transaction it is asked for, and takes a moment over each, as a disk would.
 actor SlowAuditLog: AuditLogStore {
     private(set) var transactions: [[AuditEntry]] = []
+    private(set) var alertsByTransaction: [[NewAlert]] = []
     var failNext = false
     struct DiskFull: Error {}
 
     func setFailNext() { failNext = true }
 
-    func appendAudit(_ entries: [AuditEntry]) async throws -> Int {
+    func appendAudit(_ entries: [AuditEntry], alerts: [NewAlert]) async throws -> Int {
         try await Task.sleep(for: .milliseconds(5))
         if failNext { failNext = false; throw DiskFull() }
         transactions.append(entries)
+        alertsByTransaction.append(alerts)
         return transactions.joined().count
     }
 
@@ -67,5 +69,22 @@ actor SlowAuditLog: AuditLogStore {
         let bad = AuditEntry(kind: .lookup, recordedAt: Timestamp(secondsSinceEpoch: 0), fields: ["Not Snake": "x"])
         await #expect(throws: AuditLogError.invalidFieldName) { try await group.append(bad) }
         #expect(await log.transactions.isEmpty)
+    }
+
+    @Test func anAlertIsWrittenInTheTransactionOfItsOwnEntry() async throws {
+        let log = SlowAuditLog()
+        let group = AuditGroupCommit(store: log)
+        let alert = NewAlert(kind: "protected_record_queried", details: ["case_id": "c7"], raisedAt: Timestamp(secondsSinceEpoch: 1_800_000_000))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for i in 0..<20 {
+                tasks.addTask { try await group.append(entry(i), alert: i == 7 ? alert : nil) }
+            }
+            try await tasks.waitForAll()
+        }
+        let transactions = await log.transactions
+        let alerts = await log.alertsByTransaction
+        let carrying = try #require(transactions.firstIndex { $0.contains(entry(7)) })
+        #expect(alerts[carrying] == [alert])
+        #expect(alerts.joined().count == 1)
     }
 }

@@ -50,7 +50,7 @@ import VigilCrypto
         let entry = AuditEntry(
             kind: .importBatch, recordedAt: ts("2026-03-02T00:00:00Z"), fields: ["rows": "3000", "batch_id": "7", "source": "TXA/2"])
         _ = try await db.store.appendAudit([entry])
-        let row = try #require(try DatabaseQueue(path: db.path).read { d in
+        let row = try #require(try DatabaseQueue(path: db.path + "-audit").read { d in
             try Row.fetchOne(d, sql: "SELECT * FROM audit_entry")
         })
         let payload = #"{"batch_id":"7","rows":"3000","source":"TXA/2"}"#

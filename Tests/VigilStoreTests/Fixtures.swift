@@ -19,10 +19,10 @@ final class TemporaryStore {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    /// Every byte the database has on disk: the main file, the WAL and the shared-memory index.
+    /// Every byte the database has on disk: the main file, the audit file, their WALs and shared-memory indexes.
     func bytesOnDisk() throws -> Data {
         var all = Data()
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+        for suffix in ["", "-wal", "-shm", "-audit", "-audit-wal", "-audit-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             all.append(try Data(contentsOf: URL(fileURLWithPath: path + suffix)))
         }
         return all

@@ -73,7 +73,7 @@ final class StoreHarness: @unchecked Sendable {
     func tamper(_ sql: String, _ arguments: [RawValue] = []) async throws {
         switch kind {
         case .sqlite:
-            let attacker = try DatabaseQueue(path: location)
+            let attacker = try Self.withAuditFile(DatabaseQueue(path: location), location)
             try await attacker.write { db in
                 try db.execute(sql: sql, arguments: StatementArguments(arguments.map { argument -> (any DatabaseValueConvertible)? in
                     switch argument {
@@ -104,7 +104,7 @@ final class StoreHarness: @unchecked Sendable {
     func integer(_ sql: String) async throws -> Int? {
         switch kind {
         case .sqlite:
-            return try await DatabaseQueue(path: location).read { db in try Int.fetchOne(db, sql: sql) }
+            return try await Self.withAuditFile(DatabaseQueue(path: location), location).read { db in try Int.fetchOne(db, sql: sql) }
         case .postgres:
             return try await withRawClient { client in
                 var value: Int?
@@ -114,6 +114,15 @@ final class StoreHarness: @unchecked Sendable {
                 return value
             }
         }
+    }
+
+    /// The main file with the audit file attached: SQLite resolves a table name the main file lacks
+    /// (`audit_entry`, `alert`) in the attached one, so raw SQL reaches both files as it reached one before.
+    private static func withAuditFile(_ queue: DatabaseQueue, _ location: String) throws -> DatabaseQueue {
+        try queue.inDatabase { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS audit", arguments: [location + "-audit"])
+        }
+        return queue
     }
 
     enum RawValue: Sendable {

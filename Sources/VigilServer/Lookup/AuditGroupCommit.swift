@@ -7,9 +7,12 @@ import VigilStore
 /// entries that arrive meanwhile are written together in the next one, and each caller resumes once
 /// its own entry is committed. Alone, a request pays exactly one transaction, as before; under load
 /// the transactions grow instead of queueing. An entry is never reported written before it is.
+///
+/// An alert the request raises (a lookup that reached a protected person) travels with its entry and is
+/// written in the same transaction: never a second write to wait for, never a failure of its own.
 actor AuditGroupCommit {
     private let store: any AuditLogStore
-    private var waiting: [(entry: AuditEntry, written: CheckedContinuation<Void, any Error>)] = []
+    private var waiting: [(entry: AuditEntry, alert: NewAlert?, written: CheckedContinuation<Void, any Error>)] = []
     private var writing = false
     /// Bounds one transaction, so a burst is written in slices rather than one long lock.
     private let largestBatch = 512
@@ -18,12 +21,12 @@ actor AuditGroupCommit {
         self.store = store
     }
 
-    /// Returns once `entry` is committed to the log.
-    func append(_ entry: AuditEntry) async throws {
+    /// Returns once `entry` (and `alert`, in the same transaction) is committed to the log.
+    func append(_ entry: AuditEntry, alert: NewAlert? = nil) async throws {
         // A malformed entry fails alone, never the batch it would have joined.
         _ = try entry.payload()
         try await withCheckedThrowingContinuation { (written: CheckedContinuation<Void, any Error>) in
-            waiting.append((entry, written))
+            waiting.append((entry, alert, written))
             if !writing {
                 writing = true
                 Task { await self.drain() }
@@ -36,7 +39,7 @@ actor AuditGroupCommit {
             let batch = Array(waiting.prefix(largestBatch))
             waiting.removeFirst(batch.count)
             do {
-                _ = try await store.appendAudit(batch.map(\.entry))
+                _ = try await store.appendAudit(batch.map(\.entry), alerts: batch.compactMap(\.alert))
                 for caller in batch { caller.written.resume() }
             } catch {
                 for caller in batch { caller.written.resume(throwing: error) }

@@ -99,11 +99,11 @@ public struct LookupService: Sendable {
         // `records`: every record of the person the policy weighed.
         if let basis { fields["record"] = String(basis.recordID) }
         if !person.isEmpty { fields["records"] = person.map { String($0.recordID) }.joined(separator: ",") }
-        try await auditLog.append(AuditEntry(kind: .lookup, recordedAt: now, fields: fields))
-
-        if let alert = decision.alert {
-            try await store.raiseAlert(kind: alert.rawValue, details: fields, at: now)
-            logger.notice("alert raised", metadata: ["alert": "\(alert.rawValue)", "tier": "\(requester.tier.name)"])
+        // The alert, if due, is written with the entry: one group-committed transaction, no second wait.
+        let alert = decision.alert.map { NewAlert(kind: $0.rawValue, details: fields, raisedAt: now) }
+        try await auditLog.append(AuditEntry(kind: .lookup, recordedAt: now, fields: fields), alert: alert)
+        if let alert {
+            logger.notice("alert raised", metadata: ["alert": "\(alert.kind)", "tier": "\(requester.tier.name)"])
         }
         return Answer(disclosure: decision.disclosure, facility: facility, source: basis?.source, batchID: basis?.batchID)
     }

@@ -45,18 +45,15 @@ extension SQLiteStore: AccessStore {
         }
     }
 
+    /// Alerts live in the audit file (``SQLiteAuditDatabase``): raising one never waits for an import.
     public func raiseAlert(kind: String, details: [String: String], at time: Timestamp) async throws {
-        let json = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO alert (kind, raised_at, details) VALUES (?, ?, ?)",
-                arguments: [kind, time.secondsSinceEpoch, json]
-            )
-        }
+        let alert = try QueuedAlert(NewAlert(kind: kind, details: details, raisedAt: time))
+        try await auditPool.write { adb in try alert.insert(adb) }
     }
 
     public func alerts(limit: Int) async throws -> [Alert] {
-        try await pool.read { db in
+        try await forwardQueuedAudit()
+        return try await auditPool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM alert ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
                 Alert(
                     id: row["id"], kind: row["kind"], raisedAt: Timestamp(secondsSinceEpoch: row["raised_at"]),

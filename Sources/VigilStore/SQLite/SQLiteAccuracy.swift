@@ -181,10 +181,11 @@ extension SQLiteStore: AccuracyStore {
             }
             // Victims who looked the record up since it was last changed, found through the audit log.
             let since = Timestamp(secondsSinceEpoch: (record["updated_at"] as Int64?) ?? 0).description
-            for payload in try String.fetchAll(db, sql: """
+            // Lookups are audited in the audit file (``SQLiteAuditDatabase``); reading it never waits.
+            for payload in try self.auditPool.read({ adb in try String.fetchAll(adb, sql: """
                 SELECT payload FROM audit_entry
                 WHERE kind = 'lookup' AND recorded_at >= ? AND payload LIKE ? AND payload LIKE '%"registration":%'
-                """, arguments: [since, "%\"record\":\"\(recordID)\"%"]) {
+                """, arguments: [since, "%\"record\":\"\(recordID)\"%"]) }) {
                 guard let data = payload.data(using: .utf8),
                       let fields = try? JSONDecoder().decode([String: String].self, from: data),
                       fields["record"] == String(recordID), let registration = fields["registration"].flatMap(Int64.init) else { continue }

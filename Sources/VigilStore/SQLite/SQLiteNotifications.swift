@@ -206,9 +206,8 @@ extension SQLiteStore: NotificationStore {
     public func deadLetter(id: Int64, at time: Double, reason: String) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = ? WHERE id = ?", arguments: [reason, id])
-            let details = String(decoding: try JSONEncoder.sorted.encode(["outbox": String(id), "reason": reason]), as: UTF8.self)
-            try db.execute(sql: "INSERT INTO alert (kind, raised_at, details) VALUES ('delivery_failed', ?, ?)",
-                           arguments: [Int64(time), details])
+            try Self.queueAlert(db, NewAlert(
+                kind: "delivery_failed", details: ["outbox": String(id), "reason": reason], raisedAt: Timestamp(secondsSinceEpoch: Int64(time))))
         }
     }
 
@@ -220,11 +219,9 @@ extension SQLiteStore: NotificationStore {
     }
 
     public func withholdNotice(_ notice: WithheldNotice) async throws {
-        let details = String(decoding: try JSONEncoder.sorted.encode(notice.fields), as: UTF8.self)
         try await pool.write { db in
             try db.execute(sql: "UPDATE outbox SET status = 'withheld', lease_until = NULL WHERE id = ?", arguments: [notice.id])
-            try db.execute(sql: "INSERT INTO alert (kind, raised_at, details) VALUES ('notice_withheld', ?, ?)",
-                           arguments: [notice.at.secondsSinceEpoch, details])
+            try Self.queueAlert(db, NewAlert(kind: "notice_withheld", details: notice.fields, raisedAt: notice.at))
             _ = try Self.appendAudit(db, [AuditEntry(kind: .alert, recordedAt: notice.at, fields: notice.fields)])
         }
     }

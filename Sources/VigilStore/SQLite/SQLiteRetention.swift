@@ -19,7 +19,10 @@ extension SQLiteStore: RetentionStore {
     public func purge(policy: RetentionPolicy, now: Timestamp, limit: Int) async throws -> PurgeSummary {
         let cutoff = policy.cutoff(now: now).secondsSinceEpoch
         let ended = RetentionPolicy.endedStatuses.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        // Audit entries the log has taken need not stay queued in the main file (see SQLiteAuditDatabase).
+        let forwarded = try await auditPool.read { adb in try AuditOutbox.mark(adb) }
         return try await pool.write { [seals] db in
+            try db.execute(sql: "DELETE FROM audit_outbox WHERE id <= ?", arguments: [forwarded])
             try db.execute(sql: """
                 CREATE TEMP TABLE IF NOT EXISTS purging (id INTEGER PRIMARY KEY, person_id INTEGER);
                 DELETE FROM purging;
@@ -61,7 +64,7 @@ extension SQLiteStore: RetentionStore {
                 try db.execute(sql: "UPDATE case_code SET expires_at = 0 WHERE person_id = ? AND used_at IS NULL", arguments: [person])
             }
             let summary = PurgeSummary(records: records, people: people.count, registrationsExpired: expired)
-            _ = try Self.appendAudit(db, [AuditEntry(kind: .account, recordedAt: now, fields: [
+            try Self.appendAudit(db, [AuditEntry(kind: .account, recordedAt: now, fields: [
                 "action": "purge", "retention_days": String(policy.days), "records": String(records),
                 "people": String(people.count), "registrations_expired": String(expired),
             ])])

@@ -93,6 +93,7 @@ enum SQLiteSchema {
         registerAccuracyMigration(&migrator)
         registerWebAccountsMigration(&migrator)
         registerPolicyFactsMigration(&migrator)
+        SQLiteAuditDatabase.registerMainMigration(&migrator)
         return migrator
     }
 }

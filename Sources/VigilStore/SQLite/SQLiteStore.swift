@@ -4,9 +4,12 @@ import VigilCore
 import VigilCrypto
 import VigilFeeds
 
-/// The embedded ``Store``: one SQLite file through GRDB, WAL mode, one writer.
+/// The embedded ``Store``: one SQLite file through GRDB, WAL mode, one writer, and the audit log in a
+/// file of its own beside it (``SQLiteAuditDatabase``), so that lookups never wait for an import's lock.
 public final class SQLiteStore: Store {
     let pool: DatabasePool
+    /// The audit log and alerts: `path` + `-audit`.
+    let auditPool: DatabasePool
     let cipher: FieldCipher
     let keys: CustodyRowKeys
     /// The keyed MAC over each record's policy inputs.
@@ -24,25 +27,37 @@ public final class SQLiteStore: Store {
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
+        auditPool = try DatabasePool(path: SQLiteAuditDatabase.path(forMain: path), configuration: configuration)
         cipher = FieldCipher(keyring: keyring)
         keys = CustodyRowKeys(cipher: cipher, index: BlindIndex(keyring: keyring))
         decoy = DecoyRecord(cipher: cipher)
         seals = PolicySeal(keyring: keyring)
-        try SQLiteSchema.migrator.migrate(pool)
+        try SQLiteAuditDatabase.migrate(main: pool, audit: auditPool)
         try pool.write { [seals] db in try Self.sealRecordsOnce(db, seals: seals, at: Int64(Date().timeIntervalSince1970)) }
+        // What an earlier process queued and did not forward (it stopped first) reaches the log now.
+        let mark = try auditPool.read { adb in try AuditOutbox.mark(adb) }
+        let queued = try pool.read { db in try AuditOutbox.queued(db, after: mark) }
+        if !queued.isEmpty { try auditPool.write { adb in try AuditOutbox.forward(adb, queued) } }
     }
 
     // MARK: Custody batches
 
+    /// The batch runs on a thread of its own (``OwnThread``), so that a server importing an upload keeps
+    /// both of its request threads; the row source and `onReject` are used there only, while this waits.
     public func applyCustodyBatch(
         _ provenance: BatchProvenance, rows: some DecodedRowSource, onReject: (RowProblem) -> Void
     ) async throws -> BatchSummary {
-        try applyCustodyBatchSynchronously(provenance, rows: rows, onReject: onReject)
+        try await withoutActuallyEscaping(onReject) { onReject in
+            let handed = HandedOver((rows, onReject))
+            return try await OwnThread.run {
+                guard let (rows, onReject) = handed.take() else { throw CancellationError() }
+                return try self.applyCustodyBatchSynchronously(provenance, rows: rows, onReject: onReject)
+            }
+        }
     }
 
     /// The batch runs in GRDB's synchronous `write`, on the calling thread: the row source is read
-    /// inside the transaction and is not `Sendable`. A server importing an upload should call this
-    /// from a thread of its own rather than from the cooperative pool.
+    /// inside the transaction and is not `Sendable`.
     public func applyCustodyBatchSynchronously(
         _ provenance: BatchProvenance, rows: some DecodedRowSource, onReject: (RowProblem) -> Void
     ) throws -> BatchSummary {
@@ -201,10 +216,10 @@ public final class SQLiteStore: Store {
         )
     }
 
-    /// Records the batch's counts and appends it to the audit log, in the batch's own transaction:
+    /// Records the batch's counts and queues its audit entry, in the batch's own transaction:
     /// a batch is never applied without its audit entry, nor audited without being applied.
     private static func closeBatch(_ db: Database, _ summary: BatchSummary) throws {
-        _ = try appendAudit(db, [summary.auditEntry])
+        try appendAudit(db, [summary.auditEntry])
         try db.execute(
             sql: "UPDATE import_batch SET rows = ?, accepted = ?, rejected = ?, unchanged = ?, events = ? WHERE id = ?",
             arguments: [summary.rows, summary.accepted, summary.rejected, summary.unchanged, summary.events, summary.batchID]
