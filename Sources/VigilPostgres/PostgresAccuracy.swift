@@ -51,8 +51,9 @@ extension PostgresStore: AccuracyStore {
         aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String,
         confirmation: DisputeConfirmation, at time: Timestamp
     ) async throws -> Bool {
-        let records = try await records(aNumber: aNumber).filter { $0.record.countryOfBirth == country }
-        if records.isEmpty { try decoyDecrypt() }
+        let read = try await records(aNumber: aNumber)
+        try padDecryptions(opened: read.count)
+        let records = read.filter { $0.record.countryOfBirth == country }
         let sealed = cipher.seal(reference, field: AccuracyField.reference)
         let withheld = records.filter(confirmation.withholds)
         return try await write { connection in

@@ -34,10 +34,24 @@ public protocol Store: Sendable {
     /// read with decoys to a fixed number of records, so that a miss, a person with one record and a person
     /// with several cost the same.
     func decoyDecrypt(records: Int) throws
-
     func batches() async throws -> [BatchSummary]
     func events(forRecord recordID: Int64) async throws -> [CustodyEvent]
     func counts() async throws -> StoreCounts
+}
+
+/// The fixed decryption work of reading a person for an outsider (a lookup, a dispute), so that a miss,
+/// a person with one record and a person with several cost the same.
+public enum EqualWork {
+    /// A person is rarely held by more than a jail and ICE, so four records cover nearly everyone; only a
+    /// person with more records than this costs more.
+    public static let recordsPerPerson = 4
+}
+
+extension Store {
+    /// Tops up the decryption of the `opened` records already read with decoys, to ``EqualWork/recordsPerPerson``.
+    public func padDecryptions(opened: Int) throws {
+        try decoyDecrypt(records: max(0, EqualWork.recordsPerPerson - opened))
+    }
 }
 
 /// Everything a running Vigil needs from its database: what `vigil serve` and the commands are given,

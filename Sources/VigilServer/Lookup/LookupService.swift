@@ -110,7 +110,7 @@ public struct LookupService: Sendable {
 
     /// Records' worth of decryption every lookup does. A person is rarely held by more than a jail and ICE,
     /// so four covers nearly everyone; only a person with more records than this costs more.
-    static let decryptedRecordsPerLookup = 4
+    static let decryptedRecordsPerLookup = EqualWork.recordsPerPerson
 
     /// Tops up the decryption of the `read` records the store opened with decoys, to the fixed amount.
     private func padDecryptions(_ read: Int) throws {
