@@ -271,6 +271,13 @@ enum PostgresSchema {
             "ALTER TABLE registration ADD COLUMN advocate_account_id BIGINT REFERENCES account(id)",
             "CREATE INDEX registration_by_advocate ON registration(advocate_account_id) WHERE advocate_account_id IS NOT NULL",
         ]),
+        // The SQLite store's v9: web sessions that end server-side, and sign-in lockout.
+        Migration(id: "v3: account lifecycle", statements: [
+            "ALTER TABLE account ADD COLUMN web_session_generation BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE account ADD COLUMN failed_sign_ins BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE account ADD COLUMN first_failed_sign_in BIGINT",
+            "ALTER TABLE account ADD COLUMN sign_in_locked_until BIGINT",
+        ]),
     ]
 
     /// Applies every migration not yet applied, each in its own transaction, under an advisory lock so

@@ -7,6 +7,7 @@ import Prometheus
 import ServiceLifecycle
 import VigilCore
 import VigilCrypto
+import VigilNotify
 import VigilStore
 import VigilWeb
 
@@ -20,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var retention: RetentionPolicy
     /// Proxies whose `X-Forwarded-For` names the client (none: the TCP peer is the client).
     public var trustedProxies: TrustedProxies = .none
+    /// Which webhook addresses registrations may name; by default public hosts over https only.
+    public var webhooks = WebhookAddressPolicy()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, limits: RateLimiter.Limits = .init(),
@@ -65,7 +68,8 @@ public enum VigilServer {
         let limiter = RateLimiter(limits: configuration.limits, ledger: store as? any SharedRateLedger)
         let lookups = LookupService(store: store, keyring: keyring, clock: clock, logger: logger)
         // The browser pages share the API's lookup path and limiter (see ServerWebGateway).
-        let gateway = ServerWebGateway(lookups: lookups, limiter: limiter, access: store, clock: clock)
+        let gateway = ServerWebGateway(
+            lookups: lookups, limiter: limiter, access: store, clock: clock, webhooks: configuration.webhooks)
         let pages = try WebPages(store: store, gateway: gateway, keyring: keyring, clock: clock, logger: logger)
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: ProblemMiddleware())
@@ -81,7 +85,8 @@ public enum VigilServer {
 
         let handler = APIHandler(
             lookups: lookups,
-            audit: store, access: store, notifications: store, accuracy: store, limiter: limiter, stats: stats, clock: clock, logger: logger
+            audit: store, access: store, notifications: store, accuracy: store, limiter: limiter, stats: stats, clock: clock,
+            webhooks: configuration.webhooks, logger: logger
         )
         // Compact, sorted JSON: the same answer is always the same bytes.
         try handler.registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys]))

@@ -92,6 +92,7 @@ enum SQLiteSchema {
         registerRetentionMigration(&migrator)
         registerAccuracyMigration(&migrator)
         registerWebAccountsMigration(&migrator)
+        registerAccountLifecycleMigration(&migrator)
         return migrator
     }
 }
