@@ -44,7 +44,7 @@ extension PostgresStore: AuditLogStore {
     public func writeCheckpoint(keyring: Keyring, at time: Timestamp) async throws -> Checkpoint {
         let scan = try await scanAudit(publicKey: keyring.signingPublicKey, mode: .beforeSigning)
         if let problem = scan.verification.problem { throw AuditLogError.logDamaged(problem) }
-        let checkpoint = Checkpoint(size: scan.size, rootHash: scan.root)
+        let checkpoint = Checkpoint(origin: keyring.auditOrigin, size: scan.size, rootHash: scan.root)
         let note = checkpoint.signedNote(keyring: keyring)
         try await write { connection in
             try await connection.run("""

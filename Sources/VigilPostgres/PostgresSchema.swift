@@ -283,6 +283,13 @@ enum PostgresSchema {
             "ALTER TABLE custody_record ADD COLUMN policy_seal BYTEA",
             "CREATE TABLE policy_seal_state (sealed_at BIGINT NOT NULL)",
         ]),
+        // The SQLite store's v11: web sessions that end server-side, and sign-in lockout.
+        Migration(id: "v4: account lifecycle", statements: [
+            "ALTER TABLE account ADD COLUMN web_session_generation BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE account ADD COLUMN failed_sign_ins BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE account ADD COLUMN first_failed_sign_in BIGINT",
+            "ALTER TABLE account ADD COLUMN sign_in_locked_until BIGINT",
+        ]),
     ]
 
     /// Applies every migration not yet applied, each in its own transaction, under an advisory lock so

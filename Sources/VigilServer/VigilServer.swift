@@ -8,6 +8,7 @@ import Prometheus
 import ServiceLifecycle
 import VigilCore
 import VigilCrypto
+import VigilNotify
 import VigilStore
 import VigilWeb
 
@@ -29,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     /// Where `/metrics` is served apart from the API (`--metrics-host/--metrics-port`). Without one,
     /// the API's listener serves it to loopback clients only.
     public var metricsListener: (host: String, port: Int)?
+    /// Which webhook addresses registrations may name; by default public hosts over https only.
+    public var webhooks = WebhookAddressPolicy()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, limits: RateLimiter.Limits = .init(),
@@ -79,7 +82,8 @@ public enum VigilServer {
         let limiter = RateLimiter(limits: configuration.limits, ledger: store as? any SharedRateLedger)
         let lookups = LookupService(store: store, keyring: keyring, clock: clock, logger: logger)
         // The browser pages share the API's lookup path and limiter (see ServerWebGateway).
-        let gateway = ServerWebGateway(lookups: lookups, limiter: limiter, access: store, clock: clock)
+        let gateway = ServerWebGateway(
+            lookups: lookups, limiter: limiter, access: store, clock: clock, webhooks: configuration.webhooks)
         let pages = try WebPages(store: store, gateway: gateway, keyring: keyring, clock: clock, logger: logger)
         let router = Router(context: VigilRequestContext.self)
         // First: every check after it sees the path the router matched, in one spelling.
@@ -99,7 +103,8 @@ public enum VigilServer {
 
         let handler = APIHandler(
             lookups: lookups,
-            audit: store, access: store, notifications: store, accuracy: store, limiter: limiter, stats: stats, clock: clock, logger: logger
+            audit: store, access: store, notifications: store, accuracy: store, limiter: limiter, stats: stats, clock: clock,
+            webhooks: configuration.webhooks, logger: logger
         )
         // Compact, sorted JSON: the same answer is always the same bytes.
         try handler.registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys]))

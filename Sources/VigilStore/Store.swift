@@ -57,7 +57,7 @@ extension Store {
 /// Everything a running Vigil needs from its database: what `vigil serve` and the commands are given,
 /// whichever store (SQLite or PostgreSQL) the `--database` names.
 public typealias CompleteStore = Store & AuditLogStore & AccessStore & NotificationStore & RetentionStore & AccuracyStore
-    & StatisticsStore & WebAccountStore
+    & StatisticsStore & WebAccountStore & AccountLifecycleStore
 
 /// Where a batch came from: recorded with it, for every field it changed.
 public struct BatchProvenance: Sendable {

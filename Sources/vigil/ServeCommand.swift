@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import VigilCore
 import VigilCrypto
+import VigilNotify
 import VigilServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -20,8 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
         let (opened, keyring) = try await store.open()
         let worker = noWorker ? nil : notify.worker(
             store: opened, defaultURL: "http://\(server.host):\(server.port)", logger: Logger(label: "vigil.worker"))
+        var configuration = server.configuration
+        configuration.webhooks = notify.webhookPolicy
         let app = try VigilServer.application(
-            store: opened, keyring: keyring, configuration: server.configuration, services: worker.map { [$0] } ?? [])
+            store: opened, keyring: keyring, configuration: configuration, services: worker.map { [$0] } ?? [])
         Terminal.note("serving on http://\(server.host):\(server.port) (API contract at /openapi.yaml)")
         try await app.runService()
     }

@@ -42,7 +42,7 @@ struct NotificationFixture {
 
     func worker(retry: RetrySchedule = RetrySchedule(delays: [0, 0, 0], jitter: 0)) -> OutboxWorker {
         OutboxWorker(
-            store: store, channels: [.webhook: WebhookChannel()],
+            store: store, channels: [.webhook: WebhookChannel(policy: .init(allowPrivate: true))],
             configuration: .init(batchSize: 200, retry: retry), logger: Logger(label: "test"))
     }
 

@@ -78,7 +78,7 @@ import VigilTestSupport
         released.custody = CustodyState(status: .released, statusDate: Timestamp(secondsSinceEpoch: fixture.now.secondsSinceEpoch - 60),
                                         bookingDate: adult.custody.bookingDate, facilityCode: nil, releaseReason: .bond)
         _ = try await rows([released], source: "TXA", fixture: fixture)
-        let worker = OutboxWorker(store: fixture.store, channels: [.webhook: WebhookChannel()], configuration: .init(), logger: Logger(label: "t"))
+        let worker = OutboxWorker(store: fixture.store, channels: [.webhook: WebhookChannel(policy: .init(allowPrivate: true))], configuration: .init(), logger: Logger(label: "t"))
         _ = try await worker.deliverDue()
         // Registered after the notice went out: never got it by notice, but looked it up and saw "released".
         let lookedUp = try await register(fixture, record: adult.sourceRecordID, address: receiver.url)

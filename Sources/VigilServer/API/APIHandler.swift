@@ -3,6 +3,7 @@ import Logging
 import OpenAPIRuntime
 import VigilCore
 import VigilCrypto
+import VigilNotify
 import VigilStore
 
 /// The OpenAPI operations (see `openapi.yaml`, the contract). Authentication and rate limiting have
@@ -16,6 +17,8 @@ struct APIHandler: APIProtocol {
     let limiter: RateLimiter
     let stats: StatsService
     let clock: LookupService.Clock
+    /// Which webhook addresses a registration may name (`--allow-private-webhooks`).
+    let webhooks: WebhookAddressPolicy
     let logger: Logger
 
     func lookup(_ input: Operations.Lookup.Input) async throws -> Operations.Lookup.Output {
@@ -94,6 +97,31 @@ struct APIHandler: APIProtocol {
     func getAuditCheckpoint(_ input: Operations.GetAuditCheckpoint.Input) async throws -> Operations.GetAuditCheckpoint.Output {
         guard let note = try await audit.latestCheckpoint() else { throw Problem.notFound }
         return .ok(.init(body: .plainText(HTTPBody(note))))
+    }
+
+    /// A proof from the size oversight holds to the latest signed checkpoint, which it can check without
+    /// trusting this server: the proof joins the root it kept to the root the signed note states.
+    func getAuditConsistency(_ input: Operations.GetAuditConsistency.Input) async throws -> Operations.GetAuditConsistency.Output {
+        try requireOversight()
+        let from = input.query.from
+        guard from >= 0 else { throw Problem.badRequest("from is a tree size: 0 or more.") }
+        guard let note = try await audit.latestCheckpoint(), let size = Self.checkpointSize(note) else { throw Problem.notFound }
+        guard from <= size else {
+            throw Problem(.conflict, type: "urn:vigil:problem:beyond-checkpoint", title: "The latest checkpoint is smaller than that",
+                          detail: "The latest signed checkpoint covers \(size) entries. Ask again after the next checkpoint; if the log stays smaller than the one you hold, entries were removed.")
+        }
+        guard let consistency = try await audit.auditConsistency(from: from, to: size) else {
+            throw Problem(.conflict, type: "urn:vigil:problem:log-shorter-than-checkpoint", title: "The log holds fewer entries than its latest checkpoint",
+                          detail: "Run `vigil audit verify` on the server.")
+        }
+        return .ok(.init(body: .json(.init(
+            from: from, to: size, proof: consistency.proof.map { $0.base64EncodedString() }, checkpoint: note))))
+    }
+
+    /// The size line of a checkpoint note (its second line).
+    static func checkpointSize(_ note: String) -> Int? {
+        let lines = note.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+        return lines.count > 1 ? Int(lines[1]) : nil
     }
 
     func listAlerts(_ input: Operations.ListAlerts.Input) async throws -> Operations.ListAlerts.Output {

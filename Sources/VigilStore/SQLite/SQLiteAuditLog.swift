@@ -98,7 +98,7 @@ extension SQLiteStore: AuditLogStore {
         let publicKey = keyring.signingPublicKey
         let scan = try await auditPool.read { db in try AuditScan.run(db, publicKey: publicKey, mode: .beforeSigning) }
         if let problem = scan.verification.problem { throw AuditLogError.logDamaged(problem) }
-        let checkpoint = Checkpoint(size: scan.size, rootHash: scan.root)
+        let checkpoint = Checkpoint(origin: keyring.auditOrigin, size: scan.size, rootHash: scan.root)
         let note = checkpoint.signedNote(keyring: keyring)
         try await auditPool.write { db in
             if let stored = try Data.fetchOne(

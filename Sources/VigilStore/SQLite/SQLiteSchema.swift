@@ -94,6 +94,7 @@ enum SQLiteSchema {
         registerWebAccountsMigration(&migrator)
         registerPolicyFactsMigration(&migrator)
         SQLiteAuditDatabase.registerMainMigration(&migrator)
+        registerAccountLifecycleMigration(&migrator)
         return migrator
     }
 }

@@ -49,7 +49,7 @@ extension WebPages {
         guard let code = fields.text("case_code"), let address = fields.text("address"),
               let channel = fields.text("channel").flatMap(NotificationChannel.init(rawValue:)), Self.channels.contains(channel)
         else { return registerPage(&visit, error: "error_required", status: .badRequest) }
-        if gateway.addressIsInvalid(address, channel: channel) {
+        if await gateway.addressIsInvalid(address, channel: channel) {
             return registerPage(&visit, error: "error_address_\(channel.rawValue)", status: .badRequest)
         }
         let language = fields.text("language").flatMap(NoticeLanguage.init(rawValue:)) ?? (visit.language == .es ? .es : .en)
