@@ -45,6 +45,21 @@ import Testing
         }
     }
 
+    @Test func authenticationAndTheBodyLimitHoldHoweverThePathIsSpelled() async throws {
+        let fixture = try await ServerFixture()
+        let app = Application(router: try fixture.router())
+        try await app.test(.router) { client async throws in
+            for spelling in Self.spellings(of: "/api/v1/alerts") + Self.spellings(of: "/api/v1/audit/entries") {
+                #expect(try await client.execute(uri: spelling, method: .get).status == .unauthorized, "\(spelling)")
+            }
+            let huge = ByteBuffer(repeating: UInt8(ascii: "a"), count: 100 * 1024)
+            for spelling in Self.spellings(of: "/api/v1/lookup") {
+                let response = try await client.execute(uri: spelling, method: .post, headers: [.contentType: "application/json"], body: huge)
+                #expect(response.status == .contentTooLarge, "\(spelling)")
+            }
+        }
+    }
+
     @Test func pathsAreRewrittenToOneSpelling() {
         #expect(CanonicalPath.rewrite("/api/v1/lookup") == nil)
         #expect(CanonicalPath.rewrite("/") == nil)

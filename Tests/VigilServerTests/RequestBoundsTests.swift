@@ -37,20 +37,25 @@ import VigilCore
         }
     }
 
-    /// The table the middleware enforces holds every bound the document declares, and no other.
+    /// The table the middleware enforces holds every bound the document declares, operation by
+    /// operation, and no other.
     @Test func theEnforcedBoundsAreTheDocumentsBounds() throws {
         let document = String(decoding: try VigilServer.openAPIDocument(), as: UTF8.self)
         let declared = OpenAPIBoundScanner.bounds(in: document)
         var enforced = Set<String>()
-        for field in RequestBounds.routes.values.joined() {
-            switch field.bound {
-            case .string(let maxLength): enforced.insert("\(field.name) maxLength \(maxLength)")
-            case .integer(let minimum, let maximum):
-                if let minimum { enforced.insert("\(field.name) minimum \(minimum)") }
-                if let maximum { enforced.insert("\(field.name) maximum \(maximum)") }
+        for (route, fields) in RequestBounds.routes {
+            for field in fields {
+                switch field.bound {
+                case .string(let maxLength): enforced.insert("\(route) \(field.name) maxLength \(maxLength)")
+                case .integer(let minimum, let maximum):
+                    if let minimum { enforced.insert("\(route) \(field.name) minimum \(minimum)") }
+                    if let maximum { enforced.insert("\(route) \(field.name) maximum \(maximum)") }
+                }
             }
         }
-        #expect(!declared.isEmpty)
+        // The scanner reads both forms: a component schema behind a request body, and a query parameter.
+        #expect(declared.contains("POST /api/v1/lookup a_number maxLength 32"))
+        #expect(declared.contains("GET /api/v1/alerts limit minimum 1"))
         #expect(declared == enforced)
     }
 
@@ -127,11 +132,13 @@ import VigilCore
 }
 
 /// Finds the bounds in openapi.yaml by reading it as text: each `minimum`, `maximum` or `maxLength`,
-/// and the property or parameter it belongs to. Enough for this document's two styles
+/// the property or parameter it belongs to, and the operation (`METHOD /path`) that takes it — directly,
+/// or through a request body's `$ref` to a component schema. Enough for this document's two styles
 /// (`name: { type: integer, minimum: 1 }` and a block under `name:`), and independent of the server's table.
 enum OpenAPIBoundScanner {
     static func bounds(in document: String) -> Set<String> {
-        var found = Set<String>()
+        var found: [(owner: String, bound: String)] = []
+        var requestSchemas: [String: [String]] = [:]
         var keys: [(indent: Int, key: String)] = []
         var parameter: String?
         for raw in document.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -144,18 +151,35 @@ enum OpenAPIBoundScanner {
             let key = String(line[..<colon])
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             keys.removeAll { $0.indent >= keyIndent }
+            defer { keys.append((keyIndent, key)) }
             if key == "name", indent < keyIndent { parameter = value }
-            let owner = { (candidate: String) in candidate == "schema" ? parameter ?? candidate : candidate }
+            guard let owner = owner(keys) else { continue }
+            if !owner.hasPrefix("#"), keys.contains(where: { $0.key == "requestBody" }),
+               let ref = value.range(of: "#/components/schemas/") {
+                requestSchemas["#" + value[ref.upperBound...].prefix { $0.isLetter || $0.isNumber }, default: []].append(owner)
+            }
+            let field = { (candidate: String) in candidate == "schema" ? parameter ?? candidate : candidate }
             for kind in ["minimum", "maximum", "maxLength"] {
                 if key == kind, let parent = keys.last {
-                    found.insert("\(owner(parent.key)) \(kind) \(value)")
+                    found.append((owner, "\(field(parent.key)) \(kind) \(value)"))
                 } else if value.hasPrefix("{"), let range = value.range(of: "\(kind): ") {
                     let number = value[range.upperBound...].prefix { $0 == "-" || $0.isNumber }
-                    found.insert("\(owner(key)) \(kind) \(number)")
+                    found.append((owner, "\(field(key)) \(kind) \(number)"))
                 }
             }
-            keys.append((keyIndent, key))
         }
-        return found
+        return Set(found.flatMap { owner, bound in
+            (owner.hasPrefix("#") ? requestSchemas[owner] ?? [] : [owner]).map { "\($0) \(bound)" }
+        })
+    }
+
+    /// `METHOD /path` inside `paths`, `#Name` inside `components/schemas`, or nothing.
+    private static func owner(_ keys: [(indent: Int, key: String)]) -> String? {
+        let at = { (indent: Int) in keys.first { $0.indent == indent }?.key }
+        switch at(0) {
+        case "paths": return at(2).flatMap { path in at(4).map { "\($0.uppercased()) \(path)" } }
+        case "components" where at(2) == "schemas": return at(4).map { "#" + $0 }
+        default: return nil
+        }
     }
 }

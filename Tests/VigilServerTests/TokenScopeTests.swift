@@ -71,4 +71,17 @@ import VigilCore
             #expect(try await client.lookup(fixture.aNumber(.adult), "HN", token: token).status == .unauthorized)
         }
     }
+
+    @Test func anExpiredRegistrationsTokenIsRefused() async throws {
+        let fixture = try await ServerFixture()
+        let app = Application(router: try fixture.router())
+        try await app.test(.router) { client async throws in
+            let token = try await register(client, fixture: fixture, for: .released)
+            let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
+            #expect(try await client.execute(uri: "/api/v1/registrations/me", method: .get, headers: bearer).status == .ok)
+            // The release was 30 days ago: a 20-day policy purges the person and expires the registration.
+            #expect(try await fixture.store.purge(policy: RetentionPolicy(days: 20), now: fixture.now).records == 1)
+            #expect(try await client.execute(uri: "/api/v1/registrations/me", method: .get, headers: bearer).status == .unauthorized)
+        }
+    }
 }
