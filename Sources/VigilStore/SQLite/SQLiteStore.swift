@@ -29,7 +29,10 @@ public final class SQLiteStore: Store {
         decoy = DecoyRecord(cipher: cipher)
         seals = PolicySeal(keyring: keyring)
         try SQLiteSchema.migrator.migrate(pool)
-        try pool.write { [seals] db in try Self.sealRecordsOnce(db, seals: seals, at: Int64(Date().timeIntervalSince1970)) }
+        // Only the first open after the upgrade writes: later opens (a read-only `audit verify` too) only look.
+        if try pool.read({ db in try Self.recordsNeedSealing(db) }) {
+            try pool.write { [seals] db in try Self.sealRecordsOnce(db, seals: seals, at: Int64(Date().timeIntervalSince1970)) }
+        }
     }
 
     // MARK: Custody batches
