@@ -19,25 +19,32 @@ struct NoticeScreening {
         var withhold: [WithheldNotice] = []
     }
 
-    /// Sorts claimed notices into those to send and those to withhold: one read per person, not per notice.
+    /// Sorts claimed notices into those to send and those to withhold: one read per person, not per
+    /// notice, the people read at once (a lease is running).
     func screen(_ messages: [OutboxMessage], at now: Timestamp) async throws -> Verdict {
-        var decisions: [Int64: (DisclosurePolicy.Decision, [String])] = [:]
+        let people = Set(messages.map(\.registration.personID))
+        let decisions = try await withThrowingTaskGroup(of: (Int64, DisclosurePolicy.Decision, [String]).self) { group in
+            for personID in people {
+                group.addTask { [store] in
+                    let records = try await store.records(personID: personID)
+                    let decision = DisclosurePolicy.decide(
+                        person: records.map(\.policyCandidate), for: Requester(tier: .victim), today: now.utcDate)
+                    return (personID, decision, records.map(\.source))
+                }
+            }
+            var decisions: [Int64: (decision: DisclosurePolicy.Decision, sources: [String])] = [:]
+            for try await (personID, decision, sources) in group { decisions[personID] = (decision, sources) }
+            return decisions
+        }
         var verdict = Verdict()
         for message in messages {
-            let personID = message.registration.personID
-            if decisions[personID] == nil {
-                let records = try await store.records(personID: personID)
-                let decision = DisclosurePolicy.decide(
-                    person: records.map(\.policyCandidate), for: Requester(tier: .victim), today: now.utcDate)
-                decisions[personID] = (decision, records.map(\.source))
-            }
-            guard let entry = decisions[personID] else { continue }
-            let (decision, sources) = entry
-            if case .match = decision.disclosure {
+            guard let person = decisions[message.registration.personID] else { continue }
+            if case .match = person.decision.disclosure {
                 verdict.deliver.append(message)
             } else {
                 verdict.withhold.append(WithheldNotice(
-                    id: message.id, registrationID: message.registration.id, rule: decision.rule.rawValue, sources: sources, at: now))
+                    id: message.id, registrationID: message.registration.id, rule: person.decision.rule.rawValue,
+                    sources: person.sources, at: now))
             }
         }
         return verdict

@@ -82,7 +82,9 @@ final class CountingStore: LookupStore, @unchecked Sendable {
     func batches() async throws -> [BatchSummary] { try await inner.batches() }
     func events(forRecord recordID: Int64) async throws -> [CustodyEvent] { try await inner.events(forRecord: recordID) }
     func counts() async throws -> StoreCounts { try await inner.counts() }
-    func appendAudit(_ entries: [AuditEntry]) async throws -> Int { try await inner.appendAudit(entries) }
+    func appendAudit(_ entries: [AuditEntry], alerts: [NewAlert]) async throws -> Int {
+        try await inner.appendAudit(entries, alerts: alerts)
+    }
     func writeCheckpoint(keyring: Keyring, at time: Timestamp) async throws -> Checkpoint {
         try await inner.writeCheckpoint(keyring: keyring, at: time)
     }

@@ -80,4 +80,19 @@ import VigilCore
             """)
         #expect(try await db.store.records(aNumber: aNumber).map(\.policyInputsIntact) == [false])
     }
+
+    /// A database from before the seal: its records are sealed once, on the first open after the upgrade;
+    /// after that, a record without a seal is one written without the key.
+    @Test(arguments: StoreKind.available) func recordsFromBeforeTheUpgradeAreSealedOnceOnly(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
+        _ = try await db.store.apply([record("R1", protections: [.uVisa])])
+        try await db.tamper("UPDATE custody_record SET policy_seal = NULL")
+        try await db.tamper("DELETE FROM policy_seal_state")
+        let upgraded = try await db.secondInstance()
+        #expect(try await upgraded.records(aNumber: aNumber).map(\.policyInputsIntact) == [true])
+
+        try await db.tamper("UPDATE custody_record SET policy_seal = NULL")
+        let reopened = try await db.secondInstance()
+        #expect(try await reopened.records(aNumber: aNumber).map(\.policyInputsIntact) == [false])
+    }
 }

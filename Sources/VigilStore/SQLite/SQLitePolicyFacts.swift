@@ -58,10 +58,14 @@ extension SQLiteStore {
         }
     }
 
+    static func recordsNeedSealing(_ db: Database) throws -> Bool {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM policy_seal_state") == 0
+    }
+
     /// The first open after the upgrade seals the records written before seals existed (trust on first
     /// use), once: afterwards a record without a seal is a record someone wrote without the key.
     static func sealRecordsOnce(_ db: Database, seals: PolicySeal, at time: Int64) throws {
-        guard try Int.fetchOne(db, sql: "SELECT count(*) FROM policy_seal_state") == 0 else { return }
+        guard try recordsNeedSealing(db) else { return }
         try seal(db, where: "policy_seal IS NULL", seals: seals)
         try db.execute(sql: "INSERT INTO policy_seal_state (sealed_at) VALUES (?)", arguments: [time])
     }

@@ -33,7 +33,10 @@ public final class SQLiteStore: Store {
         decoy = DecoyRecord(cipher: cipher)
         seals = PolicySeal(keyring: keyring)
         try SQLiteAuditDatabase.migrate(main: pool, audit: auditPool)
-        try pool.write { [seals] db in try Self.sealRecordsOnce(db, seals: seals, at: Int64(Date().timeIntervalSince1970)) }
+        // Only the first open after the upgrade writes: later opens (a read-only `audit verify` too) only look.
+        if try pool.read({ db in try Self.recordsNeedSealing(db) }) {
+            try pool.write { [seals] db in try Self.sealRecordsOnce(db, seals: seals, at: Int64(Date().timeIntervalSince1970)) }
+        }
         // What an earlier process queued and did not forward (it stopped first) reaches the log now.
         let mark = try auditPool.read { adb in try AuditOutbox.mark(adb) }
         let queued = try pool.read { db in try AuditOutbox.queued(db, after: mark) }
