@@ -27,9 +27,10 @@ extension PostgresStore: AccessStore {
     public func raiseAlert(kind: String, details: [String: String], at time: Timestamp) async throws {
         let json = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
         try await write { connection in
-            try await connection.run(
-                "INSERT INTO alert (kind, raised_at, details) VALUES (\(kind), \(time.secondsSinceEpoch), \(json))",
-                logger: logger)
+            let id: Int64 = try await connection.rows(
+                "INSERT INTO alert (kind, raised_at, details) VALUES (\(kind), \(time.secondsSinceEpoch), \(json)) RETURNING id",
+                logger: logger)[0].value("id")
+            try await appendAudit(connection, [Alert.auditEntry(id: id, kind: kind, detailsJSON: json, at: time)])
         }
     }
 

@@ -52,6 +52,7 @@ extension SQLiteStore: AccessStore {
                 sql: "INSERT INTO alert (kind, raised_at, details) VALUES (?, ?, ?)",
                 arguments: [kind, time.secondsSinceEpoch, json]
             )
+            _ = try Self.appendAudit(db, [Alert.auditEntry(id: db.lastInsertedRowID, kind: kind, detailsJSON: json, at: time)])
         }
     }
 
