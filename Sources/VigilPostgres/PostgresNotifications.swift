@@ -182,12 +182,11 @@ extension PostgresStore: NotificationStore {
     }
 
     public func deadLetter(id: Int64, at time: Double, reason: String) async throws {
-        let details = String(decoding: try JSONEncoder.sorted.encode(["outbox": String(id), "reason": reason]), as: UTF8.self)
         try await write { connection in
             try await connection.run(
                 "UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = \(reason) WHERE id = \(id)", logger: logger)
-            try await connection.run(
-                "INSERT INTO alert (kind, raised_at, details) VALUES ('delivery_failed', \(Int64(time)), \(details))", logger: logger)
+            try await insertAlert(connection, NewAlert(
+                kind: "delivery_failed", details: ["outbox": String(id), "reason": reason], raisedAt: Timestamp(secondsSinceEpoch: Int64(time))))
         }
     }
 
@@ -202,13 +201,10 @@ extension PostgresStore: NotificationStore {
     }
 
     public func withholdNotice(_ notice: WithheldNotice) async throws {
-        let details = String(decoding: try JSONEncoder.sorted.encode(notice.fields), as: UTF8.self)
         try await write { connection in
             try await connection.run(
                 "UPDATE outbox SET status = 'withheld', lease_until = NULL WHERE id = \(notice.id)", logger: logger)
-            try await connection.run("""
-                INSERT INTO alert (kind, raised_at, details) VALUES ('notice_withheld', \(notice.at.secondsSinceEpoch), \(details))
-                """, logger: logger)
+            try await insertAlert(connection, NewAlert(kind: "notice_withheld", details: notice.fields, raisedAt: notice.at))
             try await appendAudit(connection, [AuditEntry(kind: .alert, recordedAt: notice.at, fields: notice.fields)])
         }
     }

@@ -95,6 +95,19 @@ struct AuditCommandTests {
         #expect(result.stderr.contains("not consistent"), "\(result.stderr)")
     }
 
+    @Test func aDeploymentNamesItsOwnCheckpointOrigin() throws {
+        let work = try WorkDirectory()
+        let named = try work.vigil("keys", "init", "--keyring", "k.keyring", "--audit-origin", "audit.example.org/vigil")
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(try Keyring.load(path: work.path("k.keyring")).auditOrigin == "audit.example.org/vigil")
+        let signed = try work.vigil("audit", "checkpoint", "--keyring", "k.keyring")
+        #expect(signed.stdout.hasPrefix("audit.example.org/vigil\n0\n"), "\(signed.stdout)")
+        #expect(signed.stdout.contains("\u{2014} audit.example.org/vigil "))
+        let invalid = try work.vigil("keys", "init", "--keyring", "other.keyring", "--audit-origin", "has space")
+        #expect(invalid.status != 0 && invalid.stderr.contains("audit origin"))
+        #expect(!FileManager.default.fileExists(atPath: work.path("other.keyring")))
+    }
+
     @Test func aKeptCheckpointOfAnotherLogOrKeyIsRefused() throws {
         let work = try checkpointedLog()
         try keepCheckpoint(work, as: "kept.note")

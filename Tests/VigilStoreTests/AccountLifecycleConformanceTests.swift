@@ -87,3 +87,20 @@ import VigilCrypto
         #expect(count.adding(failureAt: 100, policy: policy).0 == count, "locked: not counted")
     }
 }
+
+/// Alerts are audit entries too: deleting an alert row cannot erase that it was raised.
+@Suite struct AlertAuditConformanceTests {
+    @Test(arguments: StoreKind.available) func everyAlertIsAlsoAnAuditEntry(_ kind: StoreKind) async throws {
+        let db = try await StoreHarness.make(kind)
+        let now = Timestamp(secondsSinceEpoch: 1_800_000_000)
+        try await db.store.raiseAlert(kind: "enumeration_suspected", details: ["client": "c0ffee", "tier": "public"], at: now)
+        let alert = try #require(try await db.store.alerts(limit: 1).first)
+        let entries = try await db.store.auditEntries(after: -1, limit: 100).map(\.entry).filter { $0.kind == .alert }
+        #expect(entries.count == 1)
+        #expect(entries.first?.fields["alert"] == String(alert.id))
+        #expect(entries.first?.fields["alert_kind"] == "enumeration_suspected")
+        #expect(entries.first?.fields["details_sha256"] == AccountToken.hash(#"{"client":"c0ffee","tier":"public"}"#))
+        #expect(entries.first?.fields.values.contains("c0ffee") == false, "the details stay out of the log")
+        #expect(try await db.store.verifyAudit(publicKey: db.keyring.signingPublicKey).isIntact)
+    }
+}
