@@ -84,9 +84,7 @@ extension PostgresStore: AccountLifecycleStore {
             guard locks else { return false }
             let details = ["account": String(accountID), "failures": String(policy.maximumFailures), "locked_for_seconds": String(policy.duration)]
             try await appendAudit(connection, [AuditEntry(kind: .account, recordedAt: time, fields: details.merging(["action": "sign_in_locked"]) { a, _ in a })])
-            let json = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
-            try await connection.run(
-                "INSERT INTO alert (kind, raised_at, details) VALUES ('sign_in_locked', \(time.secondsSinceEpoch), \(json))", logger: logger)
+            try await insertAlert(connection, NewAlert(kind: "sign_in_locked", details: details, raisedAt: time))
             return true
         }
     }

@@ -90,9 +90,8 @@ extension SQLiteStore: AccountLifecycleStore {
             guard locks else { return false }
             let details = ["account": String(accountID), "failures": String(policy.maximumFailures), "locked_for_seconds": String(policy.duration)]
             _ = try Self.appendAudit(db, [AuditEntry(kind: .account, recordedAt: time, fields: details.merging(["action": "sign_in_locked"]) { a, _ in a })])
-            try db.execute(
-                sql: "INSERT INTO alert (kind, raised_at, details) VALUES (?, ?, ?)",
-                arguments: ["sign_in_locked", time.secondsSinceEpoch, String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)])
+            // The alert table lives in the audit file: queued with this transaction, forwarded with its audit entry.
+            try Self.queueAlert(db, NewAlert(kind: "sign_in_locked", details: details, raisedAt: time))
             return true
         }
     }
