@@ -81,13 +81,16 @@ struct AuditCommandTests {
 
     @Test func anOlderDatabaseRestoredIsCaughtByAKeptCheckpoint() throws {
         let work = try checkpointedLog()
-        let database = work.path("vigil.sqlite")
-        try SQLite3.run(database, "VACUUM INTO '\(work.path("backup.sqlite"))';")
+        // A SQLite database is two files, the records and the audit log (`-audit`); a backup copies both.
+        let files = [work.path("vigil.sqlite"), work.path("vigil.sqlite-audit")]
+        for (index, file) in files.enumerated() { try SQLite3.run(file, "VACUUM INTO '\(work.path("backup-\(index).sqlite"))';") }
         try append(work, seqs: 3..<5)
         try keepCheckpoint(work, as: "kept.note")
         // The old copy comes back and carries on: its own checkpoints all hold.
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
-        try FileManager.default.copyItem(atPath: work.path("backup.sqlite"), toPath: database)
+        for (index, file) in files.enumerated() {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+            try FileManager.default.copyItem(atPath: work.path("backup-\(index).sqlite"), toPath: file)
+        }
         try append(work, seqs: 3..<7, tag: "after-restore")
         #expect(try work.vigil("audit", "verify").status == 0, "the database alone cannot tell")
         let result = try work.vigil("audit", "verify", "--checkpoint", "kept.note")

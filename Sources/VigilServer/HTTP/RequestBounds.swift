@@ -77,6 +77,9 @@ enum RequestBounds {
         "GET /api/v1/alerts": [
             .init(name: "limit", location: .query, bound: .integer(minimum: 1, maximum: 1000)),
         ],
+        "GET /api/v1/audit/consistency": [
+            .init(name: "from", location: .query, bound: .integer(minimum: 0, maximum: nil)),
+        ],
         "POST /api/v1/cases": [
             .init(name: "source_record_id", location: .body, bound: .string(maxLength: 128)),
             .init(name: "valid_days", location: .body, bound: .integer(minimum: 1, maximum: 365)),
