@@ -146,6 +146,7 @@ let package = Package(
             dependencies: [
                 "VigilServer", "VigilNotify", "VigilTestSupport", "VigilStore", "VigilFeeds", "VigilCrypto", "VigilWeb",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(name: "VigilWebTests", dependencies: ["VigilWeb", "VigilCrypto"]),

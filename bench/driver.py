@@ -199,7 +199,9 @@ def stage_import():
 class Server:
     def __init__(self, db, port, worker, log_path):
         argv = [VIGIL, "serve", "--database", db, "--port", str(port),
-                "--public-lookups-per-minute", "100000000"]
+                "--public-lookups-per-minute", "100000000",
+                # the receiver listens on loopback, which Vigil refuses for webhooks unless told otherwise
+                "--allow-private-webhooks"]
         if not worker:
             argv.append("--no-worker")
         self.log = open(log_path, "w")

@@ -18,6 +18,8 @@ public struct Keyring: Sendable {
     private var encryptionKeys: [String: SymmetricKey]
     let indexKey: SymmetricKey
     let signingKey: Curve25519.Signing.PrivateKey
+    /// The origin named with `vigil keys init --audit-origin`; nil: derived from the signing key.
+    private var namedAuditOrigin: String?
 
     /// A new keyring with fresh random keys.
     public static func generate(now: Date = Date()) -> Keyring {
@@ -55,6 +57,23 @@ public struct Keyring: Sendable {
     /// The Ed25519 public key that verifies checkpoints, raw 32 bytes.
     public var signingPublicKey: Data { signingKey.publicKey.rawRepresentation }
 
+    /// The name this deployment's audit checkpoints carry (their C2SP origin and key name), so that a
+    /// checkpoint of one deployment's log cannot be passed off as another's. Named at `keys init`, or
+    /// `vigil/audit/` and the first 8 hex digits of SHA-256 of the signing public key.
+    public var auditOrigin: String {
+        namedAuditOrigin ?? "vigil/audit/" + SHA256.hash(data: signingPublicKey).prefix(4).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Names the audit origin. C2SP origins are schema-less URLs: no spaces, no `+`, one line.
+    public mutating func name(auditOrigin origin: String) throws(KeyringError) {
+        guard Self.isValidOrigin(origin) else { throw .invalidAuditOrigin(origin) }
+        namedAuditOrigin = origin
+    }
+
+    static func isValidOrigin(_ origin: String) -> Bool {
+        !origin.isEmpty && origin.utf8.count <= 256 && origin.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != "+" }
+    }
+
     private static func keyID(for date: Date, taken: Set<String>) -> String {
         let base = "k" + String(Int(date.timeIntervalSince1970))
         var id = base
@@ -73,6 +92,7 @@ extension Keyring {
         var encryptionKeys: [String: String]
         var indexKey: String
         var signingKey: String
+        var auditOrigin: String?
 
         enum CodingKeys: String, CodingKey {
             case format
@@ -80,13 +100,16 @@ extension Keyring {
             case encryptionKeys = "encryption_keys"
             case indexKey = "index_key"
             case signingKey = "signing_key"
+            case auditOrigin = "audit_origin"
         }
     }
 
     private static let format = "vigil-keyring-v1"
 
     /// Reads a keyring file written by ``write(to:overwrite:)``.
+    /// Refuses a file that group or others may read or write: its keys would no longer be secret.
     public static func load(path: String) throws(KeyringError) -> Keyring {
+        if let mode = SecretFile.permissions(of: path), mode & 0o077 != 0 { throw .tooOpen(path: path, mode: mode) }
         guard let data = FileManager.default.contents(atPath: path) else { throw .cannotRead(path: path) }
         guard let file = try? JSONDecoder().decode(File.self, from: data), file.format == format else {
             throw .malformed(path: path, reason: "not a \(format) file")
@@ -106,10 +129,15 @@ extension Keyring {
         do { signing = try .init(rawRepresentation: try key(file.signingKey, "signing_key")) } catch {
             throw .malformed(path: path, reason: "signing_key is not an Ed25519 private key")
         }
-        return Keyring(
+        var keyring = Keyring(
             activeKeyID: file.activeEncryptionKey, encryptionKeys: keys,
             indexKey: SymmetricKey(data: try key(file.indexKey, "index_key")), signingKey: signing
         )
+        if let origin = file.auditOrigin {
+            guard isValidOrigin(origin) else { throw .malformed(path: path, reason: "audit_origin is not a valid checkpoint origin") }
+            keyring.namedAuditOrigin = origin
+        }
+        return keyring
     }
 
     /// Writes the keyring with mode 0600. Without `overwrite`, refuses to replace an existing file:
@@ -119,20 +147,14 @@ extension Keyring {
         let file = File(
             format: Self.format, activeEncryptionKey: activeKeyID,
             encryptionKeys: encryptionKeys.mapValues(b64), indexKey: b64(indexKey),
-            signingKey: signingKey.rawRepresentation.base64EncodedString()
+            signingKey: signingKey.rawRepresentation.base64EncodedString(), auditOrigin: namedAuditOrigin
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard let data = try? encoder.encode(file) else { throw .cannotWrite(path: path, reason: "encoding failed") }
         if !overwrite, FileManager.default.fileExists(atPath: path) { throw .alreadyExists(path: path) }
-        // Write beside the target with 0600, then rename: a crash never leaves half a keyring.
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
-        else { throw .cannotWrite(path: path, reason: "cannot create \(temporary)") }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
-        }
+        // Created 0600, written beside the target, then renamed: never readable by others, never half a keyring.
+        do { try SecretFile.write(data, to: path) } catch { throw .cannotWrite(path: path, reason: "\(error)") }
     }
 }
 
@@ -141,6 +163,8 @@ public enum KeyringError: Error, Equatable, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
     case alreadyExists(path: String)
     case malformed(path: String, reason: String)
+    case tooOpen(path: String, mode: mode_t)
+    case invalidAuditOrigin(String)
     case unknownKey(id: String)
     case decryptionFailed(field: String)
     case malformedCiphertext(field: String)
@@ -152,6 +176,11 @@ public enum KeyringError: Error, Equatable, CustomStringConvertible {
         case .cannotWrite(let path, let reason): "cannot write the keyring at \(path): \(reason)"
         case .alreadyExists(let path): "a keyring already exists at \(path); refusing to overwrite it (its keys would be lost)"
         case .malformed(let path, let reason): "the keyring at \(path) is damaged: \(reason)"
+        case .invalidAuditOrigin:
+            "an audit origin is one line of printable ASCII without spaces or '+', e.g. audit.example.org/vigil"
+        case .tooOpen(let path, let mode):
+            "the keyring at \(path) is readable or writable by other users (mode \(String(mode, radix: 8))); "
+                + "its keys protect every person's data. Run `chmod 600 \(path)` and start again"
         case .unknownKey(let id): "a stored value was sealed with key \(id), which this keyring does not hold: use the keyring that wrote the database"
         case .decryptionFailed(let field): "a stored \(field) failed authentication: the value or the keyring is not the one that sealed it"
         case .malformedCiphertext(let field): "a stored \(field) is not a Vigil sealed value"

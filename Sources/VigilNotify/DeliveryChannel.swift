@@ -24,6 +24,10 @@ enum HTTPStatusPolicy {
         switch status {
         case 200..<300: return .delivered
         case 410: return .gone
+        // Redirects are never followed (they could lead anywhere, internal hosts included); a 3xx is a
+        // failed attempt like a 5xx, so a receiver that moved gets retries and then a dead letter.
+        case 300..<400:
+            return .retry(reason: "HTTP \(status) (redirects are not followed)", retryAfter: nil)
         case 408, 429, 500..<600:
             return .retry(reason: "HTTP \(status)", retryAfter: retryAfter.flatMap(Double.init))
         default: return .failed(reason: "HTTP \(status)")

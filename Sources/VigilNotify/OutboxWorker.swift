@@ -9,6 +9,9 @@ import VigilStore
 /// keeps two of them from sending the same notice at once, and a worker killed mid-delivery only
 /// delays its notices until the lease runs out. Delivery is at least once; receivers deduplicate
 /// on the stable message id.
+///
+/// Each notice is weighed against the disclosure policy as it is sent (``NoticeScreening``): a notice
+/// about a person who has since gained a protection or whose record is held is withheld, not sent.
 public struct OutboxWorker: Service {
     public struct Configuration: Sendable {
         public var pollInterval: Duration
@@ -37,13 +40,13 @@ public struct OutboxWorker: Service {
         }
     }
 
-    let store: any NotificationStore
+    let store: any NoticeStore
     let channels: [NotificationChannel: any DeliveryChannel]
     let configuration: Configuration
     let logger: Logger
 
     public init(
-        store: any NotificationStore, channels: [NotificationChannel: any DeliveryChannel], configuration: Configuration,
+        store: any NoticeStore, channels: [NotificationChannel: any DeliveryChannel], configuration: Configuration,
         logger: Logger
     ) {
         self.store = store
@@ -72,11 +75,16 @@ public struct OutboxWorker: Service {
     public func deliverDue(now: Double = Date().timeIntervalSince1970) async throws -> Int {
         let messages = try await store.claimDueMessages(now: now, limit: configuration.batchSize, lease: configuration.lease)
         guard !messages.isEmpty else { return 0 }
+        let verdict = try await NoticeScreening(store: store).screen(messages, at: Timestamp(secondsSinceEpoch: Int64(now)))
+        for withheld in verdict.withhold {
+            try await store.withholdNotice(withheld)
+            logger.notice("notice withheld by the disclosure policy", metadata: ["outbox": "\(withheld.id)", "rule": "\(withheld.rule)"])
+        }
         // Deliveries are recorded together, in one transaction per batch: a write per notice made the
         // store, not the receivers, the limit on a mass release. A crash before the write only means
         // the batch is sent again when its lease lapses (at least once, deduplicated by message id).
         let delivered = try await withThrowingTaskGroup(of: DeliveredMark?.self) { group in
-            for message in messages {
+            for message in verdict.deliver {
                 group.addTask { try await deliver(message) }
             }
             var marks: [DeliveredMark] = []

@@ -14,11 +14,14 @@ public struct WebhookChannel: DeliveryChannel {
     /// (A process id, never anything about the person.)
     static let userAgent = "Vigil-Webhooks/1 (pid \(ProcessInfo.processInfo.processIdentifier))"
 
-    let client: HTTPClient
+    let policy: WebhookAddressPolicy
+    let proxy: WebhookProxy?
     let timeout: TimeAmount
 
-    public init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(10)) {
-        self.client = client
+    /// `policy` decides which hosts may be reached (by default: public hosts over https only).
+    public init(policy: WebhookAddressPolicy = .init(), proxy: WebhookProxy? = nil, timeout: TimeAmount = .seconds(10)) {
+        self.policy = policy
+        self.proxy = proxy
         self.timeout = timeout
     }
 
@@ -26,6 +29,15 @@ public struct WebhookChannel: DeliveryChannel {
         guard let secret = message.webhookSecret.flatMap(WebhookSecret.init(encoded:)) else {
             return .failed(reason: "registration has no webhook secret")
         }
+        // Checked again now, against the address this delivery will connect to: DNS may have changed
+        // since registration. A refused address is a failed attempt, retried (DNS may change back) and in
+        // the end dead-lettered with an alert; the reason names the range, never the address.
+        let target: WebhookAddressPolicy.Target
+        switch await policy.target(for: message.registration.address) {
+        case .success(let checked): target = checked
+        case .failure(let refusal): return .retry(reason: "webhook address refused: \(refusal.shortReason)", retryAfter: nil)
+        }
+        let client = await PinnedClients.shared.client(for: target, proxy: proxy)
         let timestamp = Int64(Date().timeIntervalSince1970)
         var request = HTTPClientRequest(url: message.registration.address)
         request.method = .POST
@@ -102,13 +114,9 @@ public struct FileChannel: DeliveryChannel {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let name = "\(message.messageID)-\(message.repeats).txt"
             let text = "Subject: \(notice.subject)\nMessage-ID: \(message.messageID)\n\n\(notice.body)\n"
-            // Written whole under a temporary name, then renamed: a reader never sees half a notice. Mode
-            // 0600: a notice can carry an acknowledgement PIN, which no other local user should read.
-            let final = folder.appendingPathComponent(name).path
-            let partial = folder.appendingPathComponent(".\(name).partial").path
-            guard FileManager.default.createFile(atPath: partial, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
-                  rename(partial, final) == 0
-            else { return .retry(reason: "cannot write to the folder", retryAfter: nil) }
+            // Born 0600 (a notice can carry an acknowledgement PIN, which no other local user should read),
+            // written whole under a temporary name, then renamed: a reader never sees half a notice.
+            try SecretFile.write(Data(text.utf8), to: folder.appendingPathComponent(name).path)
             return .delivered
         } catch {
             return .retry(reason: "cannot write to the folder", retryAfter: nil)

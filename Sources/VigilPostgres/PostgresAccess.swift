@@ -25,11 +25,8 @@ extension PostgresStore: AccessStore {
     }
 
     public func raiseAlert(kind: String, details: [String: String], at time: Timestamp) async throws {
-        let json = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
         try await write { connection in
-            try await connection.run(
-                "INSERT INTO alert (kind, raised_at, details) VALUES (\(kind), \(time.secondsSinceEpoch), \(json))",
-                logger: logger)
+            try await insertAlert(connection, NewAlert(kind: kind, details: details, raisedAt: time))
         }
     }
 

@@ -22,10 +22,12 @@ extension PostgresStore {
 
     /// A record is shown again only when no review about it is still open.
     func releaseHoldIfClear(_ connection: PostgresConnection, _ record: Int64) async throws {
-        try await connection.run("""
-            UPDATE custody_record SET held = FALSE WHERE id = \(record) AND NOT EXISTS (
-                SELECT 1 FROM review WHERE status = 'open' AND kind != 'identity' AND (record_id = \(record) OR other_record_id = \(record)))
-            """, logger: logger)
+        try await changingPolicyInputs(connection, ids: [record]) {
+            try await connection.run("""
+                UPDATE custody_record SET held = FALSE WHERE id = \(record) AND NOT EXISTS (
+                    SELECT 1 FROM review WHERE status = 'open' AND kind != 'identity' AND (record_id = \(record) OR other_record_id = \(record)))
+                """, logger: logger)
+        }
     }
 
     private static let reviewSelect = """
@@ -46,20 +48,28 @@ extension PostgresStore {
 
 extension PostgresStore: AccuracyStore {
     public func fileDispute(
-        aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String, at time: Timestamp
+        aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String,
+        confirmation: DisputeConfirmation, at time: Timestamp
     ) async throws -> Bool {
-        let records = try await records(aNumber: aNumber).filter { $0.record.countryOfBirth == country }
+        let read = try await records(aNumber: aNumber)
+        try padDecryptions(opened: read.count)
+        let records = read.filter { $0.record.countryOfBirth == country }
         let sealed = cipher.seal(reference, field: AccuracyField.reference)
+        let withheld = records.filter(confirmation.withholds)
         return try await write { connection in
+            for stored in withheld {
+                try await changingPolicyInputs(connection, ids: [stored.recordID]) {
+                    try await connection.run("UPDATE custody_record SET held = TRUE WHERE id = \(stored.recordID)", logger: logger)
+                }
+            }
             for stored in records {
-                try await connection.run("UPDATE custody_record SET held = TRUE WHERE id = \(stored.recordID)", logger: logger)
                 try await connection.run("""
                     INSERT INTO review (kind, record_id, filed_by, reference_sealed, receipt_hash, opened_at)
                     VALUES ('dispute', \(stored.recordID), \(filedBy), \(sealed), \(receiptHash), \(time.secondsSinceEpoch))
                     """, logger: logger)
             }
             try await appendAudit(connection, [AuditEntry(kind: .account, recordedAt: time, fields: [
-                "action": "dispute_filed", "filed_by": filedBy, "records": String(records.count),
+                "action": "dispute_filed", "filed_by": filedBy, "records": String(records.count), "withheld": String(withheld.count),
             ])])
             return !records.isEmpty
         }
@@ -162,13 +172,15 @@ extension PostgresStore: AccuracyStore {
                 recipients.insert(registration)
             }
 
-            try await connection.run("""
-                UPDATE custody_record SET status = \(state.status.rawValue), status_date = \(state.statusDate.secondsSinceEpoch),
-                    booking_date = COALESCE(\(state.bookingDate.map { Int64($0.dayNumber) }), booking_date),
-                    facility_code = \(state.facilityCode), release_reason = \(state.releaseReason?.rawValue), held = FALSE,
-                    updated_at = \(time.secondsSinceEpoch)
-                WHERE id = \(recordID)
-                """, logger: logger)
+            try await changingPolicyInputs(connection, ids: [recordID]) {
+                try await connection.run("""
+                    UPDATE custody_record SET status = \(state.status.rawValue), status_date = \(state.statusDate.secondsSinceEpoch),
+                        booking_date = COALESCE(\(state.bookingDate.map { Int64($0.dayNumber) }), booking_date),
+                        facility_code = \(state.facilityCode), release_reason = \(state.releaseReason?.rawValue), held = FALSE,
+                        updated_at = \(time.secondsSinceEpoch)
+                    WHERE id = \(recordID)
+                    """, logger: logger)
+            }
             try await connection.run("""
                 UPDATE review SET status = 'resolved', outcome = 'corrected', resolved_by = \(reviewer), resolved_at = \(time.secondsSinceEpoch)
                 WHERE status = 'open' AND kind != 'identity' AND (record_id = \(recordID) OR other_record_id = \(recordID))

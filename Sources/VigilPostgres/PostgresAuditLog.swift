@@ -44,7 +44,7 @@ extension PostgresStore: AuditLogStore {
     public func writeCheckpoint(keyring: Keyring, at time: Timestamp) async throws -> Checkpoint {
         let scan = try await scanAudit(publicKey: keyring.signingPublicKey, mode: .beforeSigning)
         if let problem = scan.verification.problem { throw AuditLogError.logDamaged(problem) }
-        let checkpoint = Checkpoint(size: scan.size, rootHash: scan.root)
+        let checkpoint = Checkpoint(origin: keyring.auditOrigin, size: scan.size, rootHash: scan.root)
         let note = checkpoint.signedNote(keyring: keyring)
         try await write { connection in
             try await connection.run("""
@@ -143,11 +143,13 @@ extension PostgresStore: AuditLogStore {
 }
 
 extension PostgresStore {
-    /// Raises an alert inside the caller's transaction (with the audit entry of what caused it).
+    /// Raises an alert inside the caller's transaction, with its own audit entry
+    /// (``Alert/auditEntry(id:kind:detailsJSON:at:)``): an alert deleted from its table is still in the log.
     func insertAlert(_ connection: PostgresConnection, _ alert: NewAlert) async throws {
         let json = String(decoding: try JSONEncoder.sorted.encode(alert.details), as: UTF8.self)
-        try await connection.run(
-            "INSERT INTO alert (kind, raised_at, details) VALUES (\(alert.kind), \(alert.raisedAt.secondsSinceEpoch), \(json))",
-            logger: logger)
+        let id: Int64 = try await connection.rows(
+            "INSERT INTO alert (kind, raised_at, details) VALUES (\(alert.kind), \(alert.raisedAt.secondsSinceEpoch), \(json)) RETURNING id",
+            logger: logger)[0].value("id")
+        try await appendAudit(connection, [Alert.auditEntry(id: id, kind: alert.kind, detailsJSON: json, at: alert.raisedAt)])
     }
 }

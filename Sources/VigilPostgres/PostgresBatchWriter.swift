@@ -25,7 +25,8 @@ struct PostgresBatchWriter {
     /// - Parameter fingerprint: the row's keyed fingerprint, computed once by the caller.
     func apply(_ record: CustodyRecord, fingerprint: Data, receivedAt: Timestamp) async throws -> RowOutcome {
         let current = try await connection.rows("""
-            SELECT id, person_id, fingerprint, status, status_date, booking_date, facility_code, release_reason, purged_at
+            SELECT id, person_id, fingerprint, status, status_date, booking_date, facility_code, release_reason,
+                \(unescaped: PostgresStore.policyInputColumns), policy_seal
             FROM custody_record WHERE source = \(source) AND source_record_id = \(record.sourceRecordID)
             """, logger: logger).first
         let events: [CustodyEvent]
@@ -53,8 +54,15 @@ struct PostgresBatchWriter {
         let recordID: Int64
         let person: (id: Int64, isNew: Bool)
         let custody = record.custody
+        // The record's own date of birth, as its source gave it: another source's row cannot change it.
+        let sealedBirth = record.dateOfBirth.map { store.cipher.seal($0.description, field: SealedField.dateOfBirth) }
         if let current {
             recordID = try current.value("id")
+            // The seal is renewed only over inputs that were intact: a change made without the key stays detectable.
+            let stored = try PostgresStore.policyInputs(current)
+            let storedSeal: Data? = try current.value("policy_seal")
+            let seal = store.seals.verify(stored, seal: storedSeal)
+                ? store.seals.seal(policyInputs(record, sealedBirth, held: stored.held)) : storedSeal
             person = try await resolvePerson(record, existing: try current.value("person_id"))
             try await connection.run("""
                 UPDATE custody_record SET person_id = \(person.id), fingerprint = \(fingerprint),
@@ -62,18 +70,21 @@ struct PostgresBatchWriter {
                     status_date = \(custody.statusDate.secondsSinceEpoch), facility_code = \(custody.facilityCode),
                     release_reason = \(custody.releaseReason?.rawValue), criminal_history = \(record.criminalHistory.rawValue),
                     protections = \(Protection.format(record.protections)), batch_id = \(batchID),
-                    updated_at = \(receivedAt.secondsSinceEpoch), purged_at = NULL
+                    updated_at = \(receivedAt.secondsSinceEpoch), date_of_birth_sealed = \(sealedBirth), purged_at = NULL,
+                    policy_seal = \(seal)
                 WHERE id = \(recordID)
                 """, logger: logger)
         } else {
             person = try await resolvePerson(record, existing: nil)
             recordID = try await connection.rows("""
                 INSERT INTO custody_record (person_id, fingerprint, booking_date, status, status_date, facility_code,
-                    release_reason, criminal_history, protections, batch_id, updated_at, source, source_record_id)
+                    release_reason, criminal_history, protections, batch_id, updated_at, date_of_birth_sealed, policy_seal, source,
+                    source_record_id)
                 VALUES (\(person.id), \(fingerprint), \(Int64(custody.bookingDate.dayNumber)), \(custody.status.rawValue),
                     \(custody.statusDate.secondsSinceEpoch), \(custody.facilityCode), \(custody.releaseReason?.rawValue),
                     \(record.criminalHistory.rawValue), \(Protection.format(record.protections)), \(batchID),
-                    \(receivedAt.secondsSinceEpoch), \(source), \(record.sourceRecordID))
+                    \(receivedAt.secondsSinceEpoch), \(sealedBirth), \(store.seals.seal(policyInputs(record, sealedBirth, held: false))),
+                    \(source), \(record.sourceRecordID))
                 RETURNING id
                 """, logger: logger)[0].value("id")
         }
@@ -117,8 +128,10 @@ struct PostgresBatchWriter {
             """, logger: logger)
         for other in others where CustodyConflict.between(state, try PostgresStore.custodyState(other)) {
             let otherID: Int64 = try other.value("id")
-            try await connection.run(
-                "UPDATE custody_record SET held = TRUE WHERE id IN (\(recordID), \(otherID))", logger: logger)
+            try await store.changingPolicyInputs(connection, ids: [recordID, otherID]) {
+                try await connection.run(
+                    "UPDATE custody_record SET held = TRUE WHERE id IN (\(recordID), \(otherID))", logger: logger)
+            }
             try await store.openReview(connection, kind: .conflict, record: recordID, other: otherID, at: receivedAt)
         }
     }
@@ -140,6 +153,13 @@ struct PostgresBatchWriter {
             else { continue }
             try await store.openReview(connection, kind: .identity, record: recordID, other: other, score: score, at: time)
         }
+    }
+
+    /// The policy inputs a row writes (a live record: never purged once written).
+    private func policyInputs(_ record: CustodyRecord, _ sealedBirth: Data?, held: Bool) -> PolicySeal.Facts {
+        PolicySeal.Facts(
+            source: source, sourceRecordID: record.sourceRecordID, protections: Protection.format(record.protections),
+            held: held, purgedAt: nil, dateOfBirthSealed: sealedBirth)
     }
 
     /// Finds or creates the person a row is about. With an A-number, the person is whoever holds it

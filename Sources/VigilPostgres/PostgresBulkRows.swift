@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 import VigilCore
+import VigilCrypto
 import VigilFeeds
 import VigilStore
 
@@ -168,17 +169,26 @@ struct PostgresChunkWriter {
                 AS u(id, a_index, a_sealed, name_index, family, given, birth, country, birth_country)
             """, logger: logger)
         let custody = rows.map(\.record.custody)
+        // New records: not held, not purged, their own date of birth as sealed for the person row.
+        let seals = rows.map { row in
+            Self.buffer(store.seals.seal(PolicySeal.Facts(
+                source: source, sourceRecordID: row.record.sourceRecordID, protections: Protection.format(row.record.protections),
+                held: false, purgedAt: nil, dateOfBirthSealed: row.prepared.person.dateOfBirthSealed)))
+        }
         try await connection.run("""
             INSERT INTO custody_record (id, person_id, fingerprint, booking_date, status, status_date, facility_code,
-                release_reason, criminal_history, protections, batch_id, updated_at, source, source_record_id)
+                release_reason, criminal_history, protections, batch_id, updated_at, date_of_birth_sealed, policy_seal, source,
+                source_record_id)
             SELECT u.id, u.person, u.fingerprint, u.booking, u.status, u.status_date, NULLIF(u.facility, ''),
-                   NULLIF(u.reason, ''), u.history, u.protections, \(batchID), \(receivedAt.secondsSinceEpoch), \(source), u.record
+                   NULLIF(u.reason, ''), u.history, u.protections, \(batchID), \(receivedAt.secondsSinceEpoch),
+                   NULLIF(u.birth, '\\x'::bytea), u.seal, \(source), u.record
             FROM unnest(\(records), \(people), \(rows.map { Self.buffer($0.prepared.fingerprint) }),
                         \(custody.map { Int64($0.bookingDate.dayNumber) }), \(custody.map(\.status.rawValue)),
                         \(custody.map(\.statusDate.secondsSinceEpoch)), \(custody.map { $0.facilityCode ?? "" }),
                         \(custody.map { $0.releaseReason?.rawValue ?? "" }), \(rows.map(\.record.criminalHistory.rawValue)),
-                        \(rows.map { Protection.format($0.record.protections) }), \(rows.map(\.record.sourceRecordID)))
-                AS u(id, person, fingerprint, booking, status, status_date, facility, reason, history, protections, record)
+                        \(rows.map { Protection.format($0.record.protections) }), \(rows.map(\.record.sourceRecordID)),
+                        \(persons.map { $0.dateOfBirthSealed.map(Self.buffer) ?? empty }), \(seals))
+                AS u(id, person, fingerprint, booking, status, status_date, facility, reason, history, protections, record, birth, seal)
             """, logger: logger)
         try await connection.run("""
             INSERT INTO record_revision (fingerprint, record_id, batch_id)

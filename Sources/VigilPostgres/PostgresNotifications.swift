@@ -80,10 +80,12 @@ extension PostgresStore: NotificationStore {
                 """, logger: logger)
         }
         return try rows.first.map { row in
-            Registration(
+            let sealedAddress: Data = try row.value("address_sealed")
+            return Registration(
                 id: try row.value("id"), personID: try row.value("person_id"),
                 channel: NotificationChannel(rawValue: try row.value("channel")) ?? .file,
-                address: try cipher.open(try row.value("address_sealed"), field: NotificationField.address),
+                // Retention erases a purged person's addresses: nothing is left to open.
+                address: sealedAddress.isEmpty ? "" : try cipher.open(sealedAddress, field: NotificationField.address),
                 language: NoticeLanguage(rawValue: try row.value("language")) ?? .en, status: try row.value("status"))
         }
     }
@@ -150,7 +152,8 @@ extension PostgresStore: NotificationStore {
             // One statement per kind of mark, whatever the batch's size (arrays of ids and times, unnested).
             if !repeating.isEmpty {
                 try await connection.run("""
-                    UPDATE outbox o SET status = CASE WHEN o.acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
+                    UPDATE outbox o SET status = CASE WHEN o.status <> 'pending' THEN o.status
+                            WHEN o.acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
                         first_delivered_at = COALESCE(o.first_delivered_at, m.at), next_attempt_at = m.repeat_at, lease_until = NULL,
                         attempts = 0, repeats = o.repeats + 1, last_error = NULL
                     FROM unnest(\(repeating.map(\.id)), \(repeating.map(\.at)), \(repeating.map { $0.repeatAt ?? 0 }))
@@ -179,12 +182,11 @@ extension PostgresStore: NotificationStore {
     }
 
     public func deadLetter(id: Int64, at time: Double, reason: String) async throws {
-        let details = String(decoding: try JSONEncoder.sorted.encode(["outbox": String(id), "reason": reason]), as: UTF8.self)
         try await write { connection in
             try await connection.run(
                 "UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = \(reason) WHERE id = \(id)", logger: logger)
-            try await connection.run(
-                "INSERT INTO alert (kind, raised_at, details) VALUES ('delivery_failed', \(Int64(time)), \(details))", logger: logger)
+            try await insertAlert(connection, NewAlert(
+                kind: "delivery_failed", details: ["outbox": String(id), "reason": reason], raisedAt: Timestamp(secondsSinceEpoch: Int64(time))))
         }
     }
 
@@ -195,6 +197,15 @@ extension PostgresStore: NotificationStore {
             try await connection.run("""
                 UPDATE outbox SET status = 'cancelled', lease_until = NULL WHERE registration_id = \(id) AND status = 'pending'
                 """, logger: logger)
+        }
+    }
+
+    public func withholdNotice(_ notice: WithheldNotice) async throws {
+        try await write { connection in
+            try await connection.run(
+                "UPDATE outbox SET status = 'withheld', lease_until = NULL WHERE id = \(notice.id)", logger: logger)
+            try await insertAlert(connection, NewAlert(kind: "notice_withheld", details: notice.fields, raisedAt: notice.at))
+            try await appendAudit(connection, [AuditEntry(kind: .alert, recordedAt: notice.at, fields: notice.fields)])
         }
     }
 

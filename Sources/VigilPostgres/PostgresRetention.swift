@@ -5,20 +5,25 @@ import VigilStore
 
 extension PostgresStore: RetentionStore {
     /// As in the SQLite store: a purged record keeps its custody facts without identity and its keyed
-    /// fingerprint; a person's sealed values and indexes are erased once none of their records is left.
+    /// fingerprint (its own sealed date of birth goes); a person's sealed values, indexes and their
+    /// registrations' sealed addresses and webhook secrets are erased once none of their records is left.
     public func purge(policy: RetentionPolicy, now: Timestamp, limit: Int) async throws -> PurgeSummary {
         let cutoff = policy.cutoff(now: now).secondsSinceEpoch
         let ended = RetentionPolicy.endedStatuses.map(\.rawValue)
         return try await write { connection in
             try await connection.lock(.custody, logger: logger)
-            let purged = try await connection.rows("""
-                UPDATE custody_record SET purged_at = \(now.secondsSinceEpoch)
-                WHERE id IN (
-                    SELECT id FROM custody_record
-                    WHERE purged_at IS NULL AND status = ANY(\(ended)) AND status_date < \(cutoff)
-                    LIMIT \(Int64(limit)))
-                RETURNING person_id
-                """, logger: logger).map { try $0.value("person_id", as: Int64.self) }
+            let due = try await connection.rows("""
+                SELECT id FROM custody_record
+                WHERE purged_at IS NULL AND status = ANY(\(ended)) AND status_date < \(cutoff)
+                LIMIT \(Int64(limit))
+                """, logger: logger).map { try $0.value("id", as: Int64.self) }
+            let purged = try await changingPolicyInputs(connection, ids: due) {
+                try await connection.rows("""
+                    UPDATE custody_record SET purged_at = \(now.secondsSinceEpoch), date_of_birth_sealed = NULL
+                    WHERE id = ANY(\(due))
+                    RETURNING person_id
+                    """, logger: logger).map { try $0.value("person_id", as: Int64.self) }
+            }
             let candidates = Array(Set(purged))
             // People none of whose records remain.
             let people = candidates.isEmpty ? [] : try await connection.rows("""
@@ -32,6 +37,11 @@ extension PostgresStore: RetentionStore {
                         family_name_sealed = '\\x'::bytea, given_name_sealed = '\\x'::bytea, date_of_birth_sealed = NULL,
                         birth_country_index = NULL
                     WHERE id = ANY(\(people))
+                    """, logger: logger)
+                // Every registration of the person, whatever its status: a contact address or a webhook
+                // secret is as identifying as a name. The row stays, empty, for the outbox it anchors.
+                try await connection.run("""
+                    UPDATE registration SET address_sealed = '\\x'::bytea, secret_sealed = NULL WHERE person_id = ANY(\(people))
                     """, logger: logger)
                 expired = try await connection.rows("""
                     UPDATE registration SET status = 'expired', status_reason = 'record purged'

@@ -271,8 +271,27 @@ enum PostgresSchema {
             "ALTER TABLE registration ADD COLUMN advocate_account_id BIGINT REFERENCES account(id)",
             "CREATE INDEX registration_by_advocate ON registration(advocate_account_id) WHERE advocate_account_id IS NOT NULL",
         ]),
-        // The SQLite store's v10: a purge in short chunks finds each one without rescanning what it purged.
-        Migration(id: "v3: records due for purge, indexed", statements: [
+        // The SQLite store's v9: the facts the disclosure policy weighs are kept per record, so that a row
+        // from one source cannot change the date of birth another source gave,
+        // and each record's policy inputs are sealed with a keyed MAC (sealed by the store on first open).
+        Migration(id: "v3: person facts per record, sealed policy inputs", statements: [
+            "ALTER TABLE custody_record ADD COLUMN date_of_birth_sealed BYTEA",
+            """
+            UPDATE custody_record r SET date_of_birth_sealed = p.date_of_birth_sealed
+            FROM person p WHERE p.id = r.person_id AND r.purged_at IS NULL
+            """,
+            "ALTER TABLE custody_record ADD COLUMN policy_seal BYTEA",
+            "CREATE TABLE policy_seal_state (sealed_at BIGINT NOT NULL)",
+        ]),
+        // The SQLite store's v11: web sessions that end server-side, and sign-in lockout.
+        Migration(id: "v4: account lifecycle", statements: [
+            "ALTER TABLE account ADD COLUMN web_session_generation BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE account ADD COLUMN failed_sign_ins BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE account ADD COLUMN first_failed_sign_in BIGINT",
+            "ALTER TABLE account ADD COLUMN sign_in_locked_until BIGINT",
+        ]),
+        // The SQLite store's v12: a purge in short chunks finds each one without rescanning what it purged.
+        Migration(id: "v5: records due for purge, indexed", statements: [
             "CREATE INDEX custody_record_due ON custody_record(status, status_date) WHERE purged_at IS NULL",
         ]),
     ]

@@ -22,6 +22,8 @@ public final class PostgresStore: Sendable {
     let cipher: FieldCipher
     let index: BlindIndex
     let keys: CustodyRowKeys
+    /// The keyed MAC over each record's policy inputs.
+    let seals: PolicySeal
     let logger: Logger
     private let runner: Task<Void, Never>
     private let decoy: DecoyRecord
@@ -36,6 +38,7 @@ public final class PostgresStore: Sendable {
         do {
             if let schema = target.schema { try await store.createSchema(schema) }
             try await PostgresSchema.migrate(store.client, logger: store.logger)
+            try await store.sealRecordsOnce()
         } catch {
             await store.shutdown()
             throw PostgresStoreError(error, doing: "open the database at \(target.redacted)")
@@ -55,6 +58,7 @@ public final class PostgresStore: Sendable {
         index = BlindIndex(keyring: keyring)
         keys = CustodyRowKeys(cipher: cipher, index: index)
         decoy = DecoyRecord(cipher: cipher)
+        seals = PolicySeal(keyring: keyring)
     }
 
     /// Closes every connection. The store cannot be used afterwards.
@@ -181,13 +185,16 @@ extension PostgresStore: Store {
         return try rows.map(decodeRecord)
     }
 
-    public func decoyDecrypt() throws { try decoy.open() }
+    public func decoyDecrypt(records: Int) throws {
+        for _ in 0..<max(0, records) { try decoy.open() }
+    }
 
     /// Records with their person's sealed data; newest status first.
     private static let recordSelect = """
         SELECT r.id, r.person_id, r.source, r.source_record_id, r.booking_date, r.status, r.status_date,
                r.facility_code, r.release_reason, r.criminal_history, r.protections, r.batch_id, r.updated_at, r.held,
-               p.a_number_sealed, p.family_name_sealed, p.given_name_sealed, p.date_of_birth_sealed, p.country_of_birth
+               r.date_of_birth_sealed, r.purged_at, r.policy_seal,
+               p.a_number_sealed, p.family_name_sealed, p.given_name_sealed, p.country_of_birth
         FROM person p JOIN custody_record r ON r.person_id = p.id
         """
     private static let recordOrder = "ORDER BY r.status_date DESC, r.id DESC"
@@ -294,7 +301,7 @@ extension PostgresStore: Store {
                 protections: protections,
                 custody: try Self.custodyState(row)),
             batchID: try row.value("batch_id"), updatedAt: Timestamp(secondsSinceEpoch: try row.value("updated_at")),
-            held: try row.value("held"))
+            held: try row.value("held"), policyInputsIntact: try policyInputsIntact(row))
     }
 
     /// The custody facts of a `custody_record` row.

@@ -1,4 +1,5 @@
 import VigilCore
+import VigilCrypto
 
 /// An account of the agency, advocate or oversight tier. Its bearer token is stored only as a
 /// SHA-256 hash: a database leak does not hand out working tokens.
@@ -36,10 +37,23 @@ public struct Alert: Sendable, Equatable {
     }
 }
 
+extension Alert {
+    /// The audit entry written with every alert, in the same transaction: an alert deleted from its table
+    /// is still in the tamper-evident log (as are its details, by SHA-256 of their stored JSON, which keeps
+    /// the log free of whatever the details hold).
+    package static func auditEntry(id: Int64, kind: String, detailsJSON: String, at time: Timestamp) -> AuditEntry {
+        AuditEntry(kind: .alert, recordedAt: time, fields: [
+            "action": "alert_raised", "alert": String(id), "alert_kind": String(kind.prefix(64)),
+            "details_sha256": AccountToken.hash(detailsJSON),
+        ])
+    }
+}
+
 /// Accounts and alerts, the access side of a store.
 public protocol AccessStore: Sendable {
     func createAccount(tier: AccessTier, name: String, source: String?, tokenHash: String, at: Timestamp) async throws -> Account
     func account(tokenHash: String) async throws -> Account?
+    /// Records an alert for oversight, and its audit entry with it (``Alert/auditEntry(id:kind:detailsJSON:at:)``).
     func raiseAlert(kind: String, details: [String: String], at: Timestamp) async throws
     func alerts(limit: Int) async throws -> [Alert]
 }

@@ -40,6 +40,29 @@ public struct Review: Sendable, Equatable, Codable {
     }
 }
 
+/// Who stands behind a dispute besides the filer's own word. Anyone may file a dispute, so an
+/// anonymous one cannot hide a person (or tell by its effect that the person exists): it opens a review
+/// and withholds nothing. A second signal withholds the record from the public until the review.
+public enum DisputeConfirmation: Sendable, Equatable {
+    /// An anonymous filer: a review, nothing withheld.
+    case unconfirmed
+    /// An advocate or counsel with an account, or oversight: every record disputed is withheld.
+    case account
+    /// An agency: its own source's records are withheld.
+    case source(String)
+    /// A registered victim: the records of the person their registration follows are withheld.
+    case person(Int64)
+
+    public func withholds(_ stored: StoredCustodyRecord) -> Bool {
+        switch self {
+        case .unconfirmed: false
+        case .account: true
+        case .source(let source): stored.source == source
+        case .person(let personID): stored.personID == personID
+        }
+    }
+}
+
 /// How a reviewer closes a review.
 public enum ReviewOutcome: String, Sendable, CaseIterable, Codable {
     /// Conflict or dispute: the record as stored is right; it is shown again.
@@ -133,9 +156,14 @@ public struct SourceQuality: Sendable, Equatable, Codable {
 
 /// Conflicts, identity proposals, disputes, corrections and the quality report.
 public protocol AccuracyStore: Sendable {
-    /// Files a dispute against the records of an A-number and country. Returns whether any record
-    /// matched: for the audit only; the filer is told the same either way.
-    func fileDispute(aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String, at: Timestamp) async throws -> Bool
+    /// Files a dispute against the records of an A-number and country: a review for each record, and
+    /// the record withheld only where `confirmation` vouches for the filer. The same work either way:
+    /// an A-number with no record still decrypts a decoy and writes its audit entry. Returns whether
+    /// any record matched: for the audit only; the filer is told the same either way.
+    func fileDispute(
+        aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String,
+        confirmation: DisputeConfirmation, at: Timestamp
+    ) async throws -> Bool
     /// Open reviews (all, or one source's when `source` is given).
     func reviews(source: String?, includeResolved: Bool) async throws -> [Review]
     func review(id: Int64) async throws -> Review?

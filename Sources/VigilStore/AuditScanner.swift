@@ -125,7 +125,11 @@ package struct AuditScanner {
     }
 
     private static func check(_ stored: StoredCheckpoint, root: Data, publicKey: Data) -> AuditProblem? {
-        guard let note = stored.note, let signed = try? Checkpoint.open(note: note, publicKey: publicKey) else {
+        // Each checkpoint is checked under the origin it states (a deployment's own, or the `vigil/audit` of
+        // logs signed before origins were per deployment): the signature by this key is what vouches for it.
+        guard let note = stored.note, let origin = Checkpoint.statedOrigin(ofNote: note),
+              let signed = try? Checkpoint.open(note: note, publicKey: publicKey, origin: origin)
+        else {
             return .checkpointSignatureInvalid(size: stored.size)
         }
         guard signed.size == stored.size, signed.rootHash == root, stored.rootHash == root else {

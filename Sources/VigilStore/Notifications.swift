@@ -15,6 +15,10 @@ public struct Registration: Sendable, Equatable {
     public var language: NoticeLanguage
     public var status: String
 
+    /// Whether the registration's token still opens anything. A cancelled, expired (purged) or
+    /// disabled (its endpoint said it is gone) registration's token is refused everywhere.
+    public var isLive: Bool { status == "active" }
+
     package init(
         id: Int64, personID: Int64, channel: NotificationChannel, address: String, language: NoticeLanguage, status: String
     ) {
@@ -90,12 +94,42 @@ public protocol NotificationStore: Sendable {
     func deadLetter(id: Int64, at: Double, reason: String) async throws
     /// The endpoint said it is gone (410): stop sending to it.
     func disableRegistration(id: Int64, reason: String) async throws
+    /// The disclosure policy, evaluated as the notice was about to be sent, no longer lets it be told
+    /// (the person gained a protection, a record is held): the notice is never sent. In one transaction
+    /// the outbox row becomes `withheld`, a `notice_withheld` alert is raised (for the agency and oversight)
+    /// and the decision is audited with the rule that made it.
+    func withholdNotice(_ notice: WithheldNotice) async throws
     /// Checks a PIN for a message; a right PIN stops the reminders.
     func acknowledge(messageID: String, pin: String, at: Timestamp) async throws -> Bool
     /// Outbox rows by status (`pending`, `delivered`, `acknowledged`, `dead`).
     func outboxCounts() async throws -> [String: Int]
     /// Delivery latencies (seconds from enqueue to first delivery) of delivered messages.
     func deliveryLatencies() async throws -> [Double]
+}
+
+/// A notice the policy stopped at the moment of sending. Opaque references only: no personal data.
+public struct WithheldNotice: Sendable, Equatable {
+    public var id: Int64
+    public var registrationID: Int64
+    /// The policy rule that decided (``VigilCore/DisclosurePolicy/Rule``'s raw value).
+    public var rule: String
+    /// The sources holding the person's records: the agencies the alert is for.
+    public var sources: [String]
+    public var at: Timestamp
+
+    public init(id: Int64, registrationID: Int64, rule: String, sources: [String], at: Timestamp) {
+        self.id = id
+        self.registrationID = registrationID
+        self.rule = rule
+        self.sources = sources
+        self.at = at
+    }
+
+    /// The alert's details and the audit entry's fields (the same opaque references).
+    package var fields: [String: String] {
+        ["action": "notice_withheld", "outbox": String(id), "registration": String(registrationID), "rule": rule,
+         "sources": Set(sources).sorted().joined(separator: ",")]
+    }
 }
 
 /// A notice that reached its receiver.

@@ -30,18 +30,34 @@ public protocol Store: Sendable {
     /// Every unpurged custody record of one person, newest status first, decrypted (a victim's own case).
     func records(personID: Int64) async throws -> [StoredCustodyRecord]
 
-    /// The decryption work of one record, for an answer that found none: a miss costs what a hit does.
-    func decoyDecrypt() throws
-
+    /// The decryption work of `records` records, opening sealed values no one holds: a lookup pads what it
+    /// read with decoys to a fixed number of records, so that a miss, a person with one record and a person
+    /// with several cost the same.
+    func decoyDecrypt(records: Int) throws
     func batches() async throws -> [BatchSummary]
     func events(forRecord recordID: Int64) async throws -> [CustodyEvent]
     func counts() async throws -> StoreCounts
 }
 
+/// The fixed decryption work of reading a person for an outsider (a lookup, a dispute), so that a miss,
+/// a person with one record and a person with several cost the same.
+public enum EqualWork {
+    /// A person is rarely held by more than a jail and ICE, so four records cover nearly everyone; only a
+    /// person with more records than this costs more.
+    public static let recordsPerPerson = 4
+}
+
+extension Store {
+    /// Tops up the decryption of the `opened` records already read with decoys, to ``EqualWork/recordsPerPerson``.
+    public func padDecryptions(opened: Int) throws {
+        try decoyDecrypt(records: max(0, EqualWork.recordsPerPerson - opened))
+    }
+}
+
 /// Everything a running Vigil needs from its database: what `vigil serve` and the commands are given,
 /// whichever store (SQLite or PostgreSQL) the `--database` names.
 public typealias CompleteStore = Store & AuditLogStore & AccessStore & NotificationStore & RetentionStore & AccuracyStore
-    & StatisticsStore & WebAccountStore
+    & StatisticsStore & WebAccountStore & AccountLifecycleStore
 
 /// Where a batch came from: recorded with it, for every field it changed.
 public struct BatchProvenance: Sendable {
@@ -112,9 +128,14 @@ public struct StoredCustodyRecord: Sendable, Equatable {
     public var updatedAt: Timestamp
     /// Withheld pending review (a conflict between sources, or a dispute).
     public var held: Bool = false
+    /// Whether the facts the policy weighs (protections, hold, purge, date of birth) still match the keyed
+    /// seal written with them (``VigilCrypto/PolicySeal``). `false` means someone without the key changed
+    /// them in the database: the policy then discloses nothing and raises an alert.
+    public var policyInputsIntact: Bool = true
 
     package init(
-        recordID: Int64, personID: Int64, source: String, record: CustodyRecord, batchID: Int64, updatedAt: Timestamp, held: Bool = false
+        recordID: Int64, personID: Int64, source: String, record: CustodyRecord, batchID: Int64, updatedAt: Timestamp, held: Bool = false,
+        policyInputsIntact: Bool = true
     ) {
         self.recordID = recordID
         self.personID = personID
@@ -123,6 +144,15 @@ public struct StoredCustodyRecord: Sendable, Equatable {
         self.batchID = batchID
         self.updatedAt = updatedAt
         self.held = held
+        self.policyInputsIntact = policyInputsIntact
+    }
+}
+
+extension StoredCustodyRecord {
+    /// What the disclosure policy weighs of this record: its content, source and as-of time, its hold,
+    /// and whether its policy inputs are intact.
+    public var policyCandidate: PolicyCandidate {
+        PolicyCandidate(record: record, source: source, asOf: updatedAt, disputed: held, tampered: !policyInputsIntact)
     }
 }
 

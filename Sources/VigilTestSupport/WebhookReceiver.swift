@@ -22,6 +22,8 @@ public final class WebhookReceiver: @unchecked Sendable {
     private var secrets: [String]
     public var failuresBeforeSuccess = 0
     public var status: HTTPResponse.Status = .noContent
+    /// Sent as `location` with every answer: with a 3xx `status`, a redirect to another receiver.
+    public var location: String?
     /// A pause before answering, to make a delivery run long enough to interrupt.
     public var delay: Duration = .zero
     public private(set) var port = 0
@@ -80,7 +82,8 @@ public final class WebhookReceiver: @unchecked Sendable {
             if attemptsByID[id, default: 0] <= failuresBeforeSuccess { return Response(status: .serviceUnavailable) }
             let valid = secrets.contains { WebhookSecret(encoded: $0)?.verify(signatureHeader: signature, id: id, timestamp: timestamp, body: body) ?? false }
             deliveries.append(Delivery(id: id, validSignature: valid, body: body, sender: header("user-agent")))
-            return Response(status: status)
+            guard let location else { return Response(status: status) }
+            return Response(status: status, headers: [.location: location])
         }
     }
 }

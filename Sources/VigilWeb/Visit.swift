@@ -31,7 +31,9 @@ struct Visit {
             visit.setCookies.append(WebHeaders.cookie(WebLanguage.cookieName, language.rawValue, maxAge: 365 * 86_400))
         }
         if incoming == nil { visit.saveSession(pages.codec) }
-        if let id = incoming?.account, let account = try await pages.store.account(id: id), !account.disabled {
+        // The account must still be enabled, and the session of its current generation (not signed out since).
+        if let id = incoming?.account, let account = try await pages.store.account(id: id), !account.disabled,
+           try await pages.store.webSessionGeneration(accountID: id) == (incoming?.generation ?? 0) {
             visit.account = account
         }
         return visit

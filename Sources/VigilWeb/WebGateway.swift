@@ -24,9 +24,10 @@ public protocol WebGateway: Sendable {
     func publicLookup(aNumber: String, countryOfBirth: String, client: String) async throws -> WebAnswer
     /// The status of the person a registration follows, at the requester's tier (victim or advocate).
     func followedStatus(personID: Int64, registrationID: Int64, requester: Requester) async throws -> WebAnswer
-    /// Whether an address does not suit a channel (the API's own rule).
-    func addressIsInvalid(_ address: String, channel: NotificationChannel) -> Bool
+    /// Whether an address does not suit a channel (the API's own rule; a webhook host may need resolving).
+    func addressIsInvalid(_ address: String, channel: NotificationChannel) async -> Bool
 }
 
 /// Everything the pages need from a store.
 public typealias WebStore = Store & AccessStore & NotificationStore & AuditLogStore & AccuracyStore & WebAccountStore
+    & AccountLifecycleStore

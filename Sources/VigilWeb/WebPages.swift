@@ -21,6 +21,8 @@ public struct WebPages: Sendable {
     let stylesheet: [UInt8]
     let clock: Clock
     let logger: Logger
+    /// When repeated wrong passwords lock an account's web sign-in.
+    let lockout = SignInLockout()
 
     /// Loads templates, catalogues and the stylesheet, and fails now if any is missing.
     public init(store: any WebStore, gateway: any WebGateway, keyring: Keyring, clock: @escaping Clock, logger: Logger) throws {

@@ -7,7 +7,7 @@ import VigilWeb
 
 struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "accounts", abstract: "Manage agency, advocate and oversight accounts.", subcommands: [Create.self]
+        commandName: "accounts", abstract: "Manage agency, advocate and oversight accounts.", subcommands: [Create.self, List.self, Disable.self, RotateToken.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -63,6 +63,10 @@ struct AccountsCommand: AsyncParsableCommand {
             guard text.count >= PasswordHasher.minimumLength else {
                 throw ValidationError("the password must be at least \(PasswordHasher.minimumLength) characters long")
             }
+            // bcrypt reads 72 bytes and ignores the rest: a longer password would silently be a shorter one.
+            guard text.utf8.count <= PasswordHasher.maximumBytes else {
+                throw ValidationError("the password must be at most \(PasswordHasher.maximumBytes) bytes (UTF-8) long: bcrypt ignores the rest")
+            }
             return text
         }
 
@@ -100,6 +104,65 @@ struct AccountsCommand: AsyncParsableCommand {
                 kind: .account, recordedAt: Clock.now,
                 fields: ["action": "create", "account": String(account.id), "tier": tier.name])])
             return (account, token)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every account: id, role, name, source, login, state.")
+        @OptionGroup var store: StoreOptions
+        @Flag(help: "Print one JSON object per line.") var json = false
+
+        func run() async throws {
+            let (opened, _) = try await store.open()
+            let now = Clock.now
+            for item in try await opened.listAccounts() {
+                let locked = item.lockedUntil.map { $0.secondsSinceEpoch > now.secondsSinceEpoch } ?? false
+                let state = item.account.disabled ? "disabled" : locked ? "sign-in locked" : "active"
+                if json {
+                    var object = ["id": String(item.account.id), "role": item.account.tier.name, "name": item.account.name, "state": state]
+                    object["source"] = item.account.source
+                    object["login"] = item.login
+                    try Terminal.printJSON(object)
+                } else {
+                    let details = [item.account.source.map { "source \($0)" }, item.login.map { "login \($0)" }].compactMap { $0 }
+                    let suffix = details.isEmpty ? "" : " (" + details.joined(separator: ", ") + ")"
+                    print("\(item.account.id)\t\(item.account.tier.name)\t\(state)\t\(item.account.name)\(suffix)")
+                }
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable an account: its token and its web sessions stop working at the next request.")
+        @Argument(help: "The account id (see `vigil accounts list`).") var id: Int64
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let (opened, keyring) = try await store.open()
+            do { try await opened.setAccountDisabled(id: id, disabled: true, at: Clock.now) } catch let error as WebAccountError {
+                throw ValidationError(error.description)
+            }
+            _ = try await opened.writeCheckpoint(keyring: keyring, at: Clock.now)
+            print("disabled account \(id): its token and web sessions no longer work")
+        }
+    }
+
+    struct RotateToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-token",
+            abstract: "Give an account a new bearer token and print it once; the old token stops working at once.")
+        @Argument(help: "The account id (see `vigil accounts list`).") var id: Int64
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let (opened, keyring) = try await store.open()
+            let token = AccountToken.generate()
+            do { try await opened.replaceAccountToken(id: id, tokenHash: AccountToken.hash(token), at: Clock.now) } catch let error as WebAccountError {
+                throw ValidationError(error.description)
+            }
+            _ = try await opened.writeCheckpoint(keyring: keyring, at: Clock.now)
+            print("new token for account \(id), shown only now (the old one no longer works):\n\(token)")
         }
     }
 }

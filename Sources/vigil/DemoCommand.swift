@@ -4,6 +4,7 @@ import Logging
 import VigilCore
 import VigilCrypto
 import VigilFeeds
+import VigilNotify
 import VigilServer
 import VigilStore
 import VigilWeb
@@ -102,12 +103,17 @@ struct DemoCommand: AsyncParsableCommand {
         if followed {
             print("  # a victim registered (file channel) for someone released in the second feed: their notices appear in\n  ls \(notices)/")
         }
-        let worker = notify.worker(store: store, defaultURL: url, logger: Logger(label: "vigil.worker"))
+        // The demo runs on 127.0.0.1 for one person trying Vigil out: a webhook receiver of theirs on this machine
+        // is the expected case, so the demo allows private webhook hosts whether or not the flag is given.
+        let webhooks = WebhookAddressPolicy(allowPrivate: true)
+        let worker = notify.worker(store: store, defaultURL: url, logger: Logger(label: "vigil.worker"), webhooks: webhooks)
         guard !noServe else {
             try await worker.deliverDue()
             return
         }
-        let app = try VigilServer.application(store: store, keyring: keyring, configuration: server.configuration, services: [worker])
+        var configuration = server.configuration
+        configuration.webhooks = webhooks
+        let app = try VigilServer.application(store: store, keyring: keyring, configuration: configuration, services: [worker])
         try await app.runService()
     }
 
@@ -174,10 +180,8 @@ struct DemoCommand: AsyncParsableCommand {
     static func save(_ credentials: Credentials, to file: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try? FileManager.default.removeItem(atPath: file)
-        guard FileManager.default.createFile(atPath: file, contents: try encoder.encode(credentials), attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: file])
-        }
+        // Born 0600 (tokens and passwords): opened with the mode, written, renamed over the old file.
+        try SecretFile.write(try encoder.encode(credentials), to: file)
     }
 
     /// A one-time case code for `person`, valid for a day.

@@ -19,11 +19,17 @@ struct KeysCommand: ParsableCommand {
             abstract: "Create a new keyring (mode 0600). Refuses to overwrite one: its keys would be lost."
         )
         @OptionGroup var options: KeyringPath
+        @Option(help: ArgumentHelp(
+            "The name this deployment's audit checkpoints carry, e.g. audit.example.org/vigil (default: derived from the signing key).",
+            valueName: "origin"))
+        var auditOrigin: String?
 
         func run() throws {
-            let keyring = Keyring.generate()
+            var keyring = Keyring.generate()
+            if let auditOrigin { try keyring.name(auditOrigin: auditOrigin) }
             try keyring.write(to: options.path)
             print("created keyring \(options.path) with encryption key \(keyring.activeKeyID); back it up apart from the database")
+            print("audit checkpoints are signed as \(keyring.auditOrigin)")
         }
     }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import VigilCore
 import VigilCrypto
+import VigilNotify
 import VigilServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -20,8 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
         let (opened, keyring) = try await store.open()
         let worker = noWorker ? nil : notify.worker(
             store: opened, defaultURL: "http://\(server.host):\(server.port)", logger: Logger(label: "vigil.worker"))
+        var configuration = server.configuration
+        configuration.webhooks = notify.webhookPolicy
         let app = try VigilServer.application(
-            store: opened, keyring: keyring, configuration: server.configuration, services: worker.map { [$0] } ?? [])
+            store: opened, keyring: keyring, configuration: configuration, services: worker.map { [$0] } ?? [])
         Terminal.note("serving on http://\(server.host):\(server.port) (API contract at /openapi.yaml)")
         try await app.runService()
     }
@@ -40,9 +43,15 @@ struct ServerOptions: ParsableArguments {
         "A reverse proxy or load balancer whose X-Forwarded-For header names the client (an address or a.b.c.d/bits; repeatable).",
         valueName: "address"))
     var trustedProxy: [String] = []
+    @Option(help: ArgumentHelp("Close a connection silent this long, a half-sent request included.", valueName: "seconds"))
+    var idleTimeout = 30
+    @Option(help: "Serve /metrics on this address (with --metrics-port) instead of to loopback clients of the API's listener.")
+    var metricsHost = "127.0.0.1"
+    @Option(help: "Serve /metrics on its own listener on this port, never on the API's.") var metricsPort: Int?
 
     func validate() throws {
         do { _ = try TrustedProxies(trustedProxy) } catch { throw ValidationError(error.description) }
+        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be at least 1 second.") }
     }
 
     var configuration: ServerConfiguration {
@@ -54,6 +63,8 @@ struct ServerOptions: ParsableArguments {
         )
         // Checked by validate().
         configuration.trustedProxies = (try? TrustedProxies(trustedProxy)) ?? .none
+        configuration.idleTimeout = .seconds(idleTimeout)
+        configuration.metricsListener = metricsPort.map { (metricsHost, $0) }
         return configuration
     }
 }

@@ -56,4 +56,45 @@ import VigilStore
         let taken = try work.vigil("accounts", "create", "--role", "advocate", "--name", "B", "--login", "same", "--password-file", work.path("pw.txt"))
         #expect(taken.status != 0 && taken.stderr.contains("already used"))
     }
+
+    @Test func passwordsOver72BytesAreRefusedRatherThanCut() throws {
+        let work = try WorkDirectory()
+        let long = try vigil(work, ["accounts", "create", "--role", "advocate", "--name", "A", "--login", "a", "--password-stdin"],
+                             input: String(repeating: "x", count: 73) + "\n")
+        #expect(long.status != 0 && long.stderr.contains("at most 72 bytes"), "\(long.stderr)")
+    }
+
+    @Test func accountsAreListedDisabledAndGivenANewTokenFromTheCommandLine() async throws {
+        let work = try WorkDirectory()
+        let created = try work.vigil("accounts", "create", "--role", "agency", "--name", "TXA", "--json")
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = try #require(try created.json()["id"] as? String)
+        let firstToken = try #require(try created.json()["token"] as? String)
+        try work.write("pw.txt", "a long enough passphrase\n")
+        #expect(try work.vigil("accounts", "create", "--role", "advocate", "--name", "Victim services", "--login", "vs-one",
+                               "--password-file", work.path("pw.txt")).status == 0)
+
+        let listed = try work.vigil("accounts", "list")
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("\(id)\tagency\tactive\tTXA (source TXA)"), "\(listed.stdout)")
+        #expect(listed.stdout.contains("\tadvocate\tactive\tVictim services (login vs-one)"))
+        #expect(!listed.stdout.contains(firstToken) && !listed.stdout.contains("$2"), "no token, no hash")
+
+        let rotated = try work.vigil("accounts", "rotate-token", id)
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        let newToken = try #require(rotated.stdout.split(separator: "\n").last.map(String.init))
+        #expect(newToken.hasPrefix(String(firstToken.prefix(4))) && newToken != firstToken)
+
+        let disabled = try work.vigil("accounts", "disable", id)
+        #expect(disabled.status == 0, "\(disabled.stderr)")
+        #expect(try work.vigil("accounts", "list").stdout.contains("\(id)\tagency\tdisabled\tTXA"))
+        #expect(try work.vigil("accounts", "disable", "999").stderr.contains("there is no account 999"))
+
+        let store = try SQLiteStore(path: work.path("vigil.sqlite"), keyring: try Keyring.load(path: work.path("vigil.sqlite.keyring")))
+        #expect(try await store.account(tokenHash: AccountToken.hash(firstToken)) == nil, "the old token is gone")
+        #expect(try await store.account(tokenHash: AccountToken.hash(newToken))?.disabled == true)
+        let actions = try await store.auditEntries(after: -1, limit: 100).compactMap { $0.entry.fields["action"] }
+        #expect(actions.contains("token_rotated") && actions.contains("account_disabled"))
+        #expect(try await store.verifyAudit(publicKey: try Keyring.load(path: work.path("vigil.sqlite.keyring")).signingPublicKey).isIntact)
+    }
 }

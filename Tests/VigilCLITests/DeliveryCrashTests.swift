@@ -28,7 +28,7 @@ import VigilTestSupport
 
         let port = String(Int.random(in: 20_000...60_000))
         let arguments = ["serve", "--database", "vigil.sqlite", "--keyring", keyringPath, "--port", port,
-                         "--batch-size", "10", "--lease-seconds", "2", "--retry-schedule", "0,1,1,1,1"]
+                         "--batch-size", "10", "--lease-seconds", "2", "--retry-schedule", "0,1,1,1,1", "--allow-private-webhooks"]
         let first = try VigilProcess.spawn(arguments, in: work.url, log: "serve-1.log")
         try await waitUntil(seconds: 60) { receiver.received.count >= 200 }
         kill(first.processIdentifier, SIGKILL)

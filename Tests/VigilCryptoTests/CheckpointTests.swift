@@ -134,7 +134,7 @@ import Testing
             {"format": "vigil-keyring-v1", "active_encryption_key": "k1", "encryption_keys": {"k1": "\(zero)"},
              "index_key": "\(zero)", "signing_key": "\(signingSeed.base64EncodedString())"}
             """
-        try Data(file.utf8).write(to: URL(fileURLWithPath: path))
+        try SecretFile.write(Data(file.utf8), to: path)  // 0600: an open keyring is refused
         return try Keyring.load(path: path)
     }
 }

@@ -83,7 +83,8 @@ import Testing
             {"format":"vigil-keyring-v1","active_encryption_key":"k1","encryption_keys":{"k1":"\(key)"},\
             "index_key":"\(key)","signing_key":"\(key)"}
             """
-        #expect(FileManager.default.createFile(atPath: path, contents: Data(json.utf8)))
+        // Mode 0600: a keyring others could read is refused before it is parsed.
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(json.utf8), attributes: [.posixPermissions: 0o600]))
         let index = BlindIndex(keyring: try Keyring.load(path: path))
         #expect(index.token("912345678", purpose: .aNumber).hexString == "0f0ede6efad089b538df40bada06fe9e")
         #expect(index.token("", purpose: .nameAndBirth).hexString == "398ae1ae0711b8cc43942a005ebe215d")
@@ -148,7 +149,7 @@ import Testing
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: KeyringError.cannotRead(path: path)) { try Keyring.load(path: path) }
-        try Data("{\"format\":\"something-else\"}".utf8).write(to: URL(fileURLWithPath: path))
+        try SecretFile.write(Data("{\"format\":\"something-else\"}".utf8), to: path)
         #expect(throws: KeyringError.malformed(path: path, reason: "not a vigil-keyring-v1 file")) {
             try Keyring.load(path: path)
         }

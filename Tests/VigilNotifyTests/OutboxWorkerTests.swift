@@ -42,7 +42,9 @@ struct NotificationFixture {
 
     func worker(retry: RetrySchedule = RetrySchedule(delays: [0, 0, 0], jitter: 0)) -> OutboxWorker {
         OutboxWorker(
-            store: store, channels: [.webhook: WebhookChannel()],
+            // A generous request timeout: on a loaded 2-core machine 200 concurrent loopback requests can
+            // exceed the default 10 s, and a timed-out request that did arrive is (rightly) sent again.
+            store: store, channels: [.webhook: WebhookChannel(policy: .init(allowPrivate: true), timeout: .seconds(120))],
             configuration: .init(batchSize: 200, retry: retry), logger: Logger(label: "test"))
     }
 

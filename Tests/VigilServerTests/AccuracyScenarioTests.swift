@@ -78,7 +78,7 @@ import VigilTestSupport
         released.custody = CustodyState(status: .released, statusDate: Timestamp(secondsSinceEpoch: fixture.now.secondsSinceEpoch - 60),
                                         bookingDate: adult.custody.bookingDate, facilityCode: nil, releaseReason: .bond)
         _ = try await rows([released], source: "TXA", fixture: fixture)
-        let worker = OutboxWorker(store: fixture.store, channels: [.webhook: WebhookChannel()], configuration: .init(), logger: Logger(label: "t"))
+        let worker = OutboxWorker(store: fixture.store, channels: [.webhook: WebhookChannel(policy: .init(allowPrivate: true))], configuration: .init(), logger: Logger(label: "t"))
         _ = try await worker.deliverDue()
         // Registered after the notice went out: never got it by notice, but looked it up and saw "released".
         let lookedUp = try await register(fixture, record: adult.sourceRecordID, address: receiver.url)
@@ -121,7 +121,7 @@ import VigilTestSupport
         }
     }
 
-    @Test func aDisputeWithholdsTheRecordAndTheFilerLearnsNothingFromTheAnswer() async throws {
+    @Test func anAnonymousDisputeOpensAReviewHidesNothingAndTheFilerLearnsNothing() async throws {
         let fixture = try await ServerFixture()
         let app = Application(router: try fixture.router())
         try await app.test(.router) { client in
@@ -133,16 +133,49 @@ import VigilTestSupport
             let none = try await dispute("A999999999")
             #expect(real.status == .accepted && none.status == .accepted)
             #expect(real.headers[.contentLength] == none.headers[.contentLength])
-            #expect(try await client.lookup(fixture.aNumber(.adult), "HN").json["result"] as? String == "no_match")
+            // Nobody vouched for the filer: the person stays visible.
+            #expect(try await client.lookup(fixture.aNumber(.adult), "HN").json["result"] as? String == "match")
         }
         let reviews = try await fixture.store.reviews(source: nil, includeResolved: false)
         #expect(reviews.map(\.kind) == [.dispute])
         #expect(reviews.first?.filedBy == "counsel")
+    }
+
+    @Test(arguments: ["agency", "advocate", "victim"])
+    func aConfirmedDisputeWithholdsTheRecordUntilItIsReviewed(confirmedBy signal: String) async throws {
+        let fixture = try await ServerFixture()
+        let token: String = switch signal {
+        case "agency": try await fixture.token(.agency, source: "TXA")
+        case "advocate": try await fixture.token(.advocate)
+        default: try await register(fixture, record: fixture.people[.adult]!.sourceRecordID, address: "http://127.0.0.1:9/h").token
+        }
+        let app = Application(router: try fixture.router())
+        try await app.test(.router) { client in
+            let filed = try await client.execute(
+                uri: "/api/v1/disputes", method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(token)"],
+                body: ByteBuffer(string: #"{"a_number":"\#(fixture.aNumber(.adult))","country_of_birth":"HN","filed_by":"person","reference":"R-7"}"#))
+            #expect(filed.status == .accepted)
+            #expect(try await client.lookup(fixture.aNumber(.adult), "HN").json["result"] as? String == "no_match")
+        }
+        let reviews = try await fixture.store.reviews(source: nil, includeResolved: false)
         try await fixture.store.resolveReview(id: reviews[0].id, outcome: .confirmed, by: "oversight:1", at: fixture.now)
         let app2 = Application(router: try fixture.router())
         try await app2.test(.router) { client in
             let result = try await client.lookup(fixture.aNumber(.adult), "HN").json["result"] as? String
             #expect(result == "match")
+        }
+    }
+
+    @Test func aVictimsTokenConfirmsADisputeOnlyAboutThePersonItFollows() async throws {
+        let fixture = try await ServerFixture()
+        let victim = try await register(fixture, record: fixture.people[.released]!.sourceRecordID, address: "http://127.0.0.1:9/h")
+        let app = Application(router: try fixture.router())
+        try await app.test(.router) { client in
+            let filed = try await client.execute(
+                uri: "/api/v1/disputes", method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(victim.token)"],
+                body: ByteBuffer(string: #"{"a_number":"\#(fixture.aNumber(.adult))","country_of_birth":"HN","filed_by":"person","reference":"R-8"}"#))
+            #expect(filed.status == .accepted)
+            #expect(try await client.lookup(fixture.aNumber(.adult), "HN").json["result"] as? String == "match")
         }
     }
 }

@@ -35,7 +35,7 @@ final class AlertWriteFails: LookupStore, @unchecked Sendable {
     func facility(code: String) async throws -> Facility? { try await inner.facility(code: code) }
     func records(aNumber: ANumber) async throws -> [StoredCustodyRecord] { try await inner.records(aNumber: aNumber) }
     func records(personID: Int64) async throws -> [StoredCustodyRecord] { try await inner.records(personID: personID) }
-    func decoyDecrypt() throws { try inner.decoyDecrypt() }
+    func decoyDecrypt(records: Int) throws { try inner.decoyDecrypt(records: records) }
     func batches() async throws -> [BatchSummary] { try await inner.batches() }
     func events(forRecord recordID: Int64) async throws -> [CustodyEvent] { try await inner.events(forRecord: recordID) }
     func counts() async throws -> StoreCounts { try await inner.counts() }

@@ -6,6 +6,7 @@ import Testing
 import VigilCore
 import VigilCrypto
 import VigilFeeds
+import VigilNotify
 import VigilServer
 import VigilStore
 
@@ -77,12 +78,15 @@ final class ServerFixture: @unchecked Sendable {
         )
     }
 
-    func router(publicPerMinute: Int = 1000, missesBeforeAlert: Int = 1000) throws -> Router<VigilRequestContext> {
-        try VigilServer.router(
-            store: store, keyring: keyring,
-            configuration: ServerConfiguration(limits: .init(publicPerMinute: publicPerMinute, missesBeforeAlert: missesBeforeAlert)),
-            clock: { [now] in now }, logger: logs.logger
-        )
+    /// Tests register loopback receivers, so private webhook hosts are allowed unless a test passes its own policy.
+    func router(
+        publicPerMinute: Int = 1000, missesBeforeAlert: Int = 1000,
+        webhooks: WebhookAddressPolicy = .init(allowPrivate: true), configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) throws -> Router<VigilRequestContext> {
+        var configuration = ServerConfiguration(limits: .init(publicPerMinute: publicPerMinute, missesBeforeAlert: missesBeforeAlert))
+        configuration.webhooks = webhooks
+        configure(&configuration)
+        return try VigilServer.router(store: store, keyring: keyring, configuration: configuration, clock: { [now] in now }, logger: logs.logger)
     }
 
     func token(_ tier: AccessTier, source: String? = nil) async throws -> String {

@@ -93,13 +93,13 @@ import VigilCrypto
     @Test(arguments: StoreKind.available) func aCheckpointSignsTheRFC6962RootOfTheEntries(_ kind: StoreKind) async throws {
         let db = try await checkpointedLog(kind)
         let note = try #require(try await db.store.latestCheckpoint())
-        let checkpoint = try Checkpoint.open(note: note, publicKey: db.keyring.signingPublicKey)
+        let checkpoint = try Checkpoint.open(note: note, publicKey: db.keyring.signingPublicKey, origin: db.keyring.auditOrigin)
         let leaves = (0..<15).map { i in
             let e = lookup(i)
             let payload = try! e.payload()
             return MerkleHash.leaf(Data("lookup\n\(e.recordedAt)\n\(payload)".utf8))
         }
-        #expect(checkpoint == Checkpoint(origin: "vigil/audit", size: 15, rootHash: MerkleHash.root(leafHashes: leaves)))
+        #expect(checkpoint == Checkpoint(origin: db.keyring.auditOrigin, size: 15, rootHash: MerkleHash.root(leafHashes: leaves)))
     }
 
     @Test(arguments: StoreKind.available) func signingAnUnchangedLogAgainStoresNothingNew(_ kind: StoreKind) async throws {
@@ -115,7 +115,7 @@ import VigilCrypto
         let db = try await StoreHarness.make(kind)
         #expect(try await verify(db) == AuditVerification(entries: 0, checkpoints: 0, latestCheckpointSize: nil, problem: nil))
         let checkpoint = try await db.store.writeCheckpoint(keyring: db.keyring, at: ts("2026-03-02T00:00:00Z"))
-        #expect(checkpoint == Checkpoint(size: 0, rootHash: MerkleHash.emptyRoot))
+        #expect(checkpoint == Checkpoint(origin: db.keyring.auditOrigin, size: 0, rootHash: MerkleHash.emptyRoot))
         #expect(try await verify(db) == AuditVerification(entries: 0, checkpoints: 1, latestCheckpointSize: 0, problem: nil))
     }
 
@@ -182,7 +182,7 @@ import VigilCrypto
 
         let other = Keyring.generate()
         let note = try #require(try await db.store.latestCheckpoint())
-        let opened = try Checkpoint.open(note: note, publicKey: db.keyring.signingPublicKey)
+        let opened = try Checkpoint.open(note: note, publicKey: db.keyring.signingPublicKey, origin: db.keyring.auditOrigin)
         // A forger without the key signs the same head with their own: it does not verify under ours.
         try await db.tamper("UPDATE audit_checkpoint SET note = ? WHERE size = 15", [.text(opened.signedNote(keyring: other))])
         #expect(try await verify(db).problem == .checkpointSignatureInvalid(size: 15))

@@ -44,7 +44,7 @@ import VigilFeeds
                 let started = clock.now
                 let id = "probe-\(index)"
                 let records = try await store.records(aNumber: aNumber)
-                if records.isEmpty { try store.decoyDecrypt() }
+                try store.padDecryptions(opened: records.count)
                 _ = try await store.appendAudit([AuditEntry(
                     kind: .lookup, recordedAt: ts("2026-03-02T12:00:00Z"),
                     fields: ["case_id": id, "tier": "public", "answer": records.isEmpty ? "no_match" : "match"])])

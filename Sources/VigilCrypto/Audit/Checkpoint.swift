@@ -35,6 +35,7 @@ public struct Checkpoint: Sendable, Equatable {
 
     /// The body and an Ed25519 signature by the keyring's signing key, named after the origin.
     public func signedNote(keyring: Keyring) -> String {
+        // The key name is the origin: a verifier checks the note under the name of the log it expects.
         SignedNote.sign(text: body, keyName: origin, key: keyring.signingKey)
     }
 
@@ -62,6 +63,12 @@ public struct Checkpoint: Sendable, Equatable {
             throw .malformed(reason: "an extension line is empty")
         }
         return Checkpoint(origin: origin, size: size, rootHash: root)
+    }
+
+    /// The origin a note's checkpoint states (its first line), before any check: which name to verify it under.
+    public static func statedOrigin(ofNote note: String) -> String? {
+        guard let line = note.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first, !line.isEmpty else { return nil }
+        return String(line)
     }
 
     /// The first 4 bytes of `SHA-256(name ‖ 0x0A ‖ 0x01 ‖ publicKey)`: how a signature line names its key.

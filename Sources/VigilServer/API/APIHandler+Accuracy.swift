@@ -9,11 +9,12 @@ extension APIHandler {
     func fileDispute(_ input: Operations.FileDispute.Input) async throws -> Operations.FileDispute.Output {
         guard case .json(let body) = input.body else { throw Problem.badRequest("Send a JSON body.") }
         let receipt = "dsp_" + AccountToken.generate().dropFirst(4).prefix(22)
-        // Same answer, and the same work up to the write, whether or not a record matched.
+        // Same answer, and the same work, whether or not a record matched.
         if let aNumber = try? ANumber(parsing: body.aNumber), let country = try? CountryCode(parsing: body.countryOfBirth) {
             _ = try await accuracy.fileDispute(
                 aNumber: aNumber, country: country, filedBy: body.filedBy.rawValue, reference: body.reference,
-                receiptHash: OneTimeSecret.hash(String(receipt)), at: clock())
+                receiptHash: OneTimeSecret.hash(String(receipt)), confirmation: Self.disputeConfirmation(RequestScope.current),
+                at: clock())
         }
         return .accepted(.init(body: .json(.init(receipt: String(receipt)))))
     }
@@ -21,6 +22,7 @@ extension APIHandler {
     func listReviews(_ input: Operations.ListReviews.Input) async throws -> Operations.ListReviews.Output {
         let source = try reviewerSource()
         let reviews = try await accuracy.reviews(source: source, includeResolved: false)
+            .compactMap { source == nil ? $0 : Self.agencyView(of: $0) }
         return .ok(.init(body: .json(.init(reviews: reviews.map { review in
             .init(
                 id: Int(review.id), kind: .init(rawValue: review.kind.rawValue) ?? .conflict, source: review.source,
@@ -34,7 +36,11 @@ extension APIHandler {
         guard case .json(let body) = input.body, let outcome = ReviewOutcome(rawValue: body.outcome.rawValue) else {
             throw Problem.badRequest("Send {\"outcome\": …}.")
         }
-        guard let review = try await accuracy.review(id: Int64(input.path.id)), source == nil || review.source == source else {
+        // An agency resolves only what its queue shows it; anything else is not found, not forbidden,
+        // so that the answer does not confirm the review exists.
+        guard let review = try await accuracy.review(id: Int64(input.path.id)),
+              source == nil || (review.source == source && Self.agencyView(of: review) != nil)
+        else {
             throw Problem.notFound
         }
         do {
@@ -59,6 +65,31 @@ extension APIHandler {
             source: source, sourceRecordID: body.sourceRecordId, to: state, by: reviewerName(), at: clock())
         else { throw Problem.notFound }
         return .ok(.init(body: .json(.init(notified: summary.notifiedRegistrations.count, withdrawn: summary.withdrawnNotices))))
+    }
+
+    /// The second signal a dispute carries, from who sent it: a victim's registration token vouches for
+    /// the person it follows, an agency for its own records, an advocate's (or counsel's) account and
+    /// oversight for any record. Without a token a dispute only opens a review.
+    static func disputeConfirmation(_ scope: RequestScope) -> DisputeConfirmation {
+        if let registration = scope.registration { return .person(registration.personID) }
+        guard scope.requester.accountID != nil else { return .unconfirmed }
+        switch scope.requester.tier {
+        case .advocate, .oversight: return .account
+        case .agency: return scope.requester.source.map { .source($0) } ?? .unconfirmed
+        case .public, .victim: return .unconfirmed
+        }
+    }
+
+    /// What an agency's queue shows of a review of its own record. Identity proposals link the record
+    /// to a person another source holds: they are oversight's alone, and an agency never learns of
+    /// them. A conflict or dispute is shown without the other record's id or a match score, which
+    /// would say that another source holds a matching person.
+    static func agencyView(of review: Review) -> Review? {
+        guard review.kind != .identity else { return nil }
+        var shown = review
+        shown.otherRecordID = nil
+        shown.score = nil
+        return shown
     }
 
     /// Agencies review their own source (returned); oversight reviews all (`nil`). Others may not.

@@ -2,6 +2,7 @@ import Foundation
 import OpenAPIRuntime
 import VigilCore
 import VigilCrypto
+import VigilNotify
 import VigilStore
 
 /// Case codes, registrations and acknowledgements.
@@ -28,7 +29,7 @@ extension APIHandler {
     func register(_ input: Operations.Register.Input) async throws -> Operations.Register.Output {
         guard case .json(let body) = input.body else { throw Problem.badRequest("Send a JSON body.") }
         let channel = NotificationChannel(rawValue: body.channel.rawValue) ?? .email
-        if let problem = RegistrationAddress.problem(body.address, channel: channel) {
+        if let problem = await RegistrationAddress.problem(body.address, channel: channel, webhooks: webhooks) {
             throw Problem(.badRequest, type: "urn:vigil:problem:invalid-address", title: "The address does not suit the channel", detail: problem)
         }
         let token = RegistrationToken.generate()
@@ -48,9 +49,10 @@ extension APIHandler {
     }
 
     func getRegistration(_ input: Operations.GetRegistration.Input) async throws -> Operations.GetRegistration.Output {
-        let scope = RequestScope.current
-        guard let registration = scope.registration else { throw Problem.unauthorized }
-        let answer = try await lookups.lookup(personID: registration.personID, registrationID: registration.id, requester: scope.requester)
+        guard let registration = RequestScope.current.registration else { throw Problem.unauthorized }
+        // The victim tier, for the one person this registration follows.
+        let answer = try await lookups.lookup(
+            personID: registration.personID, registrationID: registration.id, requester: Requester(tier: .victim))
         return .ok(.init(body: .json(.init(
             registrationId: "reg_\(registration.id)", channel: registration.channel.rawValue,
             language: registration.language.rawValue, status: registration.status, lookup: Self.render(answer)))))
@@ -72,18 +74,13 @@ extension APIHandler {
     }
 }
 
-/// What an address must look like for each channel. Webhooks must be https, except to this very
-/// machine: an http URL on loopback is allowed for local receivers and tests. Reasons never echo the address.
+/// What an address must look like for each channel. Webhooks go through ``WebhookAddressPolicy``: https
+/// to a public host only, unless the operator allowed private hosts. Reasons never echo the address.
 enum RegistrationAddress {
-    static func problem(_ address: String, channel: NotificationChannel) -> String? {
+    static func problem(_ address: String, channel: NotificationChannel, webhooks: WebhookAddressPolicy) async -> String? {
         switch channel {
         case .webhook:
-            guard let url = URL(string: address), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else {
-                return "A webhook address must be a full URL."
-            }
-            let loopback = host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
-            guard scheme == "https" || (scheme == "http" && loopback) else { return "A webhook address must use https." }
-            return nil
+            return await webhooks.refusal(for: address)?.description
         case .email:
             let parts = address.split(separator: "@")
             guard parts.count == 2, parts[1].contains("."), !address.contains(" ") else { return "That is not an email address." }

@@ -36,31 +36,14 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 }
 
-/// Collects the body up to the context's limit before anything else reads it: OpenAPI handlers
-/// stream bodies, and a streamed body is otherwise unlimited. The web page that uploads a feed file
-/// gets a larger limit, and only for a browser whose signed session names an account: a stranger
-/// cannot make the server hold 16 MiB.
-struct BodyLimitMiddleware: RouterMiddleware {
-    typealias Context = VigilRequestContext
-    var allowsUpload: @Sendable (Request) -> Bool = { _ in false }
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var request = request
-        let limit = allowsUpload(request) ? WebPages.maxUpload : context.maxUploadSize
-        do {
-            _ = try await request.collectBody(upTo: limit)
-        } catch {
-            throw Problem.contentTooLarge(limit: limit)
-        }
-        return try await next(request, context)
-    }
-}
-
 /// Resolves `Authorization: Bearer …` to an account and its tier. No header means the public tier;
 /// a header with an unknown or disabled token is refused rather than silently downgraded.
 ///
 /// Two kinds of token: account tokens (`vgl_…`) for agencies, advocates and oversight, and
-/// registration tokens (`vgr_…`) that give a victim the victim tier for their own case only.
+/// registration tokens (`vgr_…`). A registration token names one registration and nothing more: the
+/// requester stays the public tier, and only the operations on that registration (which read
+/// `RequestScope.registration`) give the victim tier, for the person it follows. A cancelled, expired
+/// or gone registration's token is refused like an unknown one.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = VigilRequestContext
     let accounts: any AccessStore
@@ -72,11 +55,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
             guard header.lowercased().hasPrefix("bearer ") else { throw Problem.unauthorized }
             let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
             if token.hasPrefix(RegistrationToken.prefix) {
-                guard let registration = try await registrations.registration(tokenHash: AccountToken.hash(token)) else {
+                guard let registration = try await registrations.registration(tokenHash: AccountToken.hash(token)),
+                      registration.isLive
+                else {
                     throw Problem.unauthorized
                 }
                 context.registration = registration
-                context.requester = Requester(tier: .victim)
             } else {
                 guard let account = try await accounts.account(tokenHash: AccountToken.hash(token)), !account.disabled else {
                     throw Problem.unauthorized
@@ -103,19 +87,28 @@ struct ForwardedClientMiddleware: RouterMiddleware {
     }
 }
 
-/// Limits per client address (public) and per account on the endpoints that take guesses:
-/// lookups, registrations (case codes) and acknowledgements (PINs).
+/// Limits per client (public) and per account on the routes that take guesses: lookups, registrations
+/// (case codes), acknowledgements (PINs) and disputes. The route is the one the router matched, so no
+/// spelling of its path escapes the limit. Only agencies and oversight are limited per account: a
+/// victim's registration token or an advocate's account asks these routes as the public does, so it
+/// is counted per client like the public.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = VigilRequestContext
     let limiter: RateLimiter
-    static let limitedPaths: Set<String> = ["/api/v1/lookup", "/api/v1/registrations", "/api/v1/acknowledgements", "/api/v1/disputes"]
+    static let limitedRoutes: Set<String> = ["/api/v1/lookup", "/api/v1/registrations", "/api/v1/acknowledgements", "/api/v1/disputes"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post, Self.limitedPaths.contains(request.uri.path) else { return try await next(request, context) }
-        let key: RateLimiter.Key = context.requester.accountID.map { .account($0) } ?? .client(context.clientKey)
-        if case .limited(let retryAfter) = await limiter.take(key) {
+        guard request.method == .post, let route = context.endpointPath, Self.limitedRoutes.contains(route) else {
+            return try await next(request, context)
+        }
+        if case .limited(let retryAfter) = await limiter.take(Self.key(for: context.requester, client: context.clientKey)) {
             throw Problem.tooManyRequests(retryAfter: retryAfter)
         }
         return try await next(request, context)
+    }
+
+    static func key(for requester: Requester, client: String) -> RateLimiter.Key {
+        if requester.tier >= .agency, let account = requester.accountID { return .account(account) }
+        return .client(client)
     }
 }

@@ -47,6 +47,11 @@ public struct Problem: HTTPResponseError, Equatable {
         )
     }
 
+    public static let requestTimeout = Problem(
+        .requestTimeout, type: "urn:vigil:problem:timeout", title: "The request body did not arrive in time",
+        headers: [.connection: "close"]
+    )
+
     public static let notFound = Problem(.notFound, type: "urn:vigil:problem:not-found", title: "Not found")
 
     public static let internalError = Problem(

@@ -13,17 +13,24 @@ public struct VigilRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The client's address when a trusted proxy forwarded the request (see ``TrustedProxies``).
     public var forwardedClient: String?
 
+    /// The connection, to stop reading from a client that missed its deadline.
+    let channel: any Channel
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// API bodies are a few hundred bytes; 64 KiB leaves room and stops a memory attack.
     public var maxUploadSize: Int { 64 * 1024 }
 
-    /// The key the rate limiter counts by: the client's IP address, without its port (as a trusted
-    /// proxy forwarded it, or the TCP peer).
-    public var clientKey: String { forwardedClient ?? remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's IP address, without its port (as a trusted proxy forwarded it, or the TCP peer).
+    public var clientAddress: String { forwardedClient ?? remoteAddress?.ipAddress ?? "unknown" }
+
+    /// The key the rate limiter and the enumeration count take: the address for IPv4, its /64 for
+    /// IPv6 (see ``ClientNetwork``).
+    public var clientKey: String { ClientNetwork.key(for: clientAddress) }
 }
 
 /// What the middleware learned about the request, for the OpenAPI handlers (which see no context).

@@ -7,15 +7,18 @@ import VigilStore
 /// Answers "where is this person?" for one requester: identifiers → blind-index lookup →
 /// ``DisclosurePolicy`` → answer, with the decision audited and alerts raised for oversight.
 ///
-/// Constant work: an absent A-number still decrypts a decoy record, and the policy evaluates
-/// every rule before it branches, so that a public "no match" takes the same time whether the
-/// person is absent, a minor or protected.
+/// Constant work: every lookup decrypts ``decryptedRecordsPerLookup`` records' worth of sealed values
+/// (the person's own records, padded with decoys), and the policy evaluates every rule over every record
+/// before it branches, so that a public "no match" takes the same time whether the person is absent, has
+/// one record or several, is a minor or is protected.
 public struct LookupService: Sendable {
     public typealias Clock = @Sendable () -> Timestamp
 
     let store: any LookupStore
     let auditLog: AuditGroupCommit
     let index: BlindIndex
+    /// The audit log's subject token: keyed apart from the stored A-number index (see ``AuditSubjectToken``).
+    let subjects: AuditSubjectToken
     let clock: Clock
     let logger: Logger
 
@@ -23,6 +26,7 @@ public struct LookupService: Sendable {
         self.store = store
         auditLog = AuditGroupCommit(store: store)
         index = BlindIndex(keyring: keyring)
+        subjects = AuditSubjectToken(keyring: keyring)
         self.clock = clock
         self.logger = logger
     }
@@ -49,37 +53,38 @@ public struct LookupService: Sendable {
         let now = clock()
         let aNumber = try? ANumber(parsing: aNumberText)
         let country = try? CountryCode(parsing: countryText)
-        let subject = aNumber.map { index.token($0.digits, purpose: .aNumber) }
+        let subject = aNumber.map { subjects.token(aNumberDigits: $0.digits) }
 
         // One indexed read whatever the input: a malformed number still costs a read, whose result is discarded.
         let read = try await store.records(aNumber: aNumber ?? Self.placeholder)
+        try padDecryptions(read.count)
         let candidates = aNumber == nil ? [] : read
-        if candidates.isEmpty { try store.decoyDecrypt() }
 
-        // The person's own records: the country must match too. An agency sees its own record first.
-        let matching = candidates.filter { $0.record.countryOfBirth == country }
-        let chosen = matching.first { requester.tier == .agency && $0.source == requester.source } ?? matching.first
+        // The person's own records, from every source: the country must match too. The policy weighs them all.
+        let person = candidates.filter { $0.record.countryOfBirth == country }
 
-        // Audit: who (tier, account, keyed client token), what (keyed subject token, record id).
+        // Audit: who (tier, account, keyed client token), what (keyed subject token, record ids).
         var fields = ["client": clientToken(client)]
         if let account = requester.accountID { fields["account"] = String(account) }
-        if let subject { fields["subject"] = subject.hexString }
-        return try await decide(chosen, for: requester, at: now, auditing: fields)
+        if let subject { fields["subject"] = subject }
+        return try await decide(person, for: requester, at: now, auditing: fields)
     }
 
-    /// The status of the one person a victim's registration follows, through the same policy.
+    /// The status of the one person a victim's registration follows, through the same policy and over
+    /// the same records (every live record of the person, whichever source holds it).
     public func lookup(personID: Int64, registrationID: Int64, requester: Requester) async throws -> Answer {
-        let chosen = try await store.records(personID: personID).first
-        return try await decide(chosen, for: requester, at: clock(), auditing: ["registration": String(registrationID)])
+        let person = try await store.records(personID: personID)
+        try padDecryptions(person.count)
+        return try await decide(person, for: requester, at: clock(), auditing: ["registration": String(registrationID)])
     }
 
-    /// The common end of every lookup: the policy decides, the facility is looked up for a match,
-    /// the decision is audited with the rule that made it, and an alert goes to oversight when due.
+    /// The common end of every lookup: the policy decides about the person, the facility is looked up
+    /// for a match, the decision is audited with the rule that made it, and an alert goes to oversight when due.
     private func decide(
-        _ chosen: StoredCustodyRecord?, for requester: Requester, at now: Timestamp, auditing context: [String: String]
+        _ person: [StoredCustodyRecord], for requester: Requester, at now: Timestamp, auditing context: [String: String]
     ) async throws -> Answer {
-        let candidate = chosen.map { PolicyCandidate(record: $0.record, source: $0.source, asOf: $0.updatedAt, disputed: $0.held) }
-        let decision = DisclosurePolicy.decide(candidate, for: requester, today: now.utcDate)
+        let decision = DisclosurePolicy.decide(person: person.map(\.policyCandidate), for: requester, today: now.utcDate)
+        let basis = decision.basis.map { person[$0] }
 
         var facility: Facility?
         if case .match(let custody) = decision.disclosure, let code = custody.facilityCode {
@@ -90,14 +95,26 @@ public struct LookupService: Sendable {
         fields["tier"] = requester.tier.name
         fields["rule"] = decision.rule.rawValue
         fields["answer"] = Self.answerName(decision.disclosure)
-        if let chosen { fields["record"] = String(chosen.recordID) }
+        // `record`: the record the answer told of (corrections find who was told through it);
+        // `records`: every record of the person the policy weighed.
+        if let basis { fields["record"] = String(basis.recordID) }
+        if !person.isEmpty { fields["records"] = person.map { String($0.recordID) }.joined(separator: ",") }
         // The alert, if due, is written with the entry: one group-committed transaction, no second wait.
         let alert = decision.alert.map { NewAlert(kind: $0.rawValue, details: fields, raisedAt: now) }
         try await auditLog.append(AuditEntry(kind: .lookup, recordedAt: now, fields: fields), alert: alert)
         if let alert {
             logger.notice("alert raised", metadata: ["alert": "\(alert.kind)", "tier": "\(requester.tier.name)"])
         }
-        return Answer(disclosure: decision.disclosure, facility: facility, source: chosen?.source, batchID: chosen?.batchID)
+        return Answer(disclosure: decision.disclosure, facility: facility, source: basis?.source, batchID: basis?.batchID)
+    }
+
+    /// Records' worth of decryption every lookup does. A person is rarely held by more than a jail and ICE,
+    /// so four covers nearly everyone; only a person with more records than this costs more.
+    static let decryptedRecordsPerLookup = EqualWork.recordsPerPerson
+
+    /// Tops up the decryption of the `read` records the store opened with decoys, to the fixed amount.
+    private func padDecryptions(_ read: Int) throws {
+        try store.decoyDecrypt(records: Self.decryptedRecordsPerLookup - read)
     }
 
     /// A keyed token for a client address: stable, so repeated attempts can be linked, but not the address.

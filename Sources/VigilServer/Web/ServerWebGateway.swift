@@ -1,4 +1,5 @@
 import VigilCore
+import VigilNotify
 import VigilStore
 import VigilWeb
 
@@ -9,6 +10,7 @@ struct ServerWebGateway: WebGateway {
     let limiter: RateLimiter
     let access: any AccessStore
     let clock: LookupService.Clock
+    let webhooks: WebhookAddressPolicy
 
     func admit(client: String, accountID: Int64?) async -> Int? {
         let key: RateLimiter.Key = accountID.map { .account($0) } ?? .client(client)
@@ -31,8 +33,8 @@ struct ServerWebGateway: WebGateway {
         return WebAnswer(disclosure: answer.disclosure, facility: answer.facility)
     }
 
-    func addressIsInvalid(_ address: String, channel: NotificationChannel) -> Bool {
-        RegistrationAddress.problem(address, channel: channel) != nil
+    func addressIsInvalid(_ address: String, channel: NotificationChannel) async -> Bool {
+        await RegistrationAddress.problem(address, channel: channel, webhooks: webhooks) != nil
     }
 }
 

@@ -51,12 +51,17 @@ struct CustodyBatchWriter {
         if let current {
             recordID = current["id"]
             personID = try resolvePerson(record, prepared.person, existing: current["person_id"])
-            try statements.updateRecord.execute(arguments: recordArguments(record, personID: personID, fingerprint: fingerprint, receivedAt: receivedAt) + [recordID])
+            // The seal is renewed only over inputs that were intact: a change made without the key stays detectable.
+            let stored = SQLiteStore.policyInputs(current)
+            let seal = store.seals.verify(stored, seal: current["policy_seal"])
+                ? store.seals.seal(policyInputs(record, prepared, held: stored.held)) : current["policy_seal"] as Data?
+            try statements.updateRecord.execute(
+                arguments: recordArguments(record, prepared, personID: personID, receivedAt: receivedAt) + [seal, recordID])
         } else {
             personID = try resolvePerson(record, prepared.person, existing: nil)
             try statements.insertRecord.execute(
-                arguments: recordArguments(record, personID: personID, fingerprint: fingerprint, receivedAt: receivedAt)
-                    + [source, record.sourceRecordID]
+                arguments: recordArguments(record, prepared, personID: personID, receivedAt: receivedAt)
+                    + [store.seals.seal(policyInputs(record, prepared, held: false)), source, record.sourceRecordID]
             )
             recordID = db.lastInsertedRowID
         }
@@ -93,7 +98,9 @@ struct CustodyBatchWriter {
             statements.otherRecords, arguments: [personID, recordID])
         for other in others where CustodyConflict.between(state, SQLiteStore.custodyState(other)) {
             let otherID: Int64 = other["id"]
-            try db.execute(sql: "UPDATE custody_record SET held = 1 WHERE id IN (?, ?)", arguments: [recordID, otherID])
+            try SQLiteStore.changingPolicyInputs(db, ids: [recordID, otherID], seals: store.seals) {
+                try db.execute(sql: "UPDATE custody_record SET held = 1 WHERE id IN (?, ?)", arguments: [recordID, otherID])
+            }
             try SQLiteStore.openReview(db, kind: .conflict, record: recordID, other: otherID, at: receivedAt)
         }
     }
@@ -116,16 +123,25 @@ struct CustodyBatchWriter {
 
     private func birthCountryToken(_ record: CustodyRecord) -> Data? { store.keys.birthCountryToken(record) }
 
+    /// The record's own columns. Its date of birth is sealed on the record as its source gave it, so that
+    /// another source's row (which rewrites the shared `person` row) cannot change it.
     private func recordArguments(
-        _ record: CustodyRecord, personID: Int64, fingerprint: Data, receivedAt: Timestamp
+        _ record: CustodyRecord, _ prepared: PreparedRow, personID: Int64, receivedAt: Timestamp
     ) -> StatementArguments {
         let custody = record.custody
         return [
-            personID, fingerprint, custody.bookingDate.dayNumber, custody.status.rawValue,
+            personID, prepared.fingerprint, custody.bookingDate.dayNumber, custody.status.rawValue,
             custody.statusDate.secondsSinceEpoch, custody.facilityCode, custody.releaseReason?.rawValue,
             record.criminalHistory.rawValue, Protection.format(record.protections), batchID,
-            receivedAt.secondsSinceEpoch,
+            receivedAt.secondsSinceEpoch, prepared.person.dateOfBirthSealed,
         ]
+    }
+
+    /// The policy inputs a row writes (a live record: never purged once written).
+    private func policyInputs(_ record: CustodyRecord, _ prepared: PreparedRow, held: Bool) -> PolicySeal.Facts {
+        PolicySeal.Facts(
+            source: source, sourceRecordID: record.sourceRecordID, protections: Protection.format(record.protections),
+            held: held, purgedAt: nil, dateOfBirthSealed: prepared.person.dateOfBirthSealed)
     }
 
     /// Finds or creates the person a row is about. With an A-number, the person is whoever holds it
@@ -175,20 +191,22 @@ final class CustodyBatchStatements {
 
     init(_ db: Database) throws {
         currentRecord = try db.makeStatement(sql: """
-            SELECT id, person_id, fingerprint, status, status_date, booking_date, facility_code, release_reason, purged_at
+            SELECT id, person_id, fingerprint, status, status_date, booking_date, facility_code, release_reason,
+                \(SQLiteStore.policyInputColumns), policy_seal
             FROM custody_record WHERE source = ? AND source_record_id = ?
             """)
         revisionExists = try db.makeStatement(sql: "SELECT 1 FROM record_revision WHERE fingerprint = ?")
         updateRecord = try db.makeStatement(sql: """
             UPDATE custody_record SET person_id = ?, fingerprint = ?, booking_date = ?, status = ?, status_date = ?,
                 facility_code = ?, release_reason = ?, criminal_history = ?, protections = ?, batch_id = ?, updated_at = ?,
-                purged_at = NULL
+                date_of_birth_sealed = ?, purged_at = NULL, policy_seal = ?
             WHERE id = ?
             """)
         insertRecord = try db.makeStatement(sql: """
             INSERT INTO custody_record (person_id, fingerprint, booking_date, status, status_date, facility_code,
-                release_reason, criminal_history, protections, batch_id, updated_at, source, source_record_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                release_reason, criminal_history, protections, batch_id, updated_at, date_of_birth_sealed, policy_seal, source,
+                source_record_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertRevision = try db.makeStatement(sql: "INSERT OR IGNORE INTO record_revision (fingerprint, record_id, batch_id) VALUES (?, ?, ?)")
         insertEvent = try db.makeStatement(sql: """

@@ -48,7 +48,7 @@ extension SQLiteStore: AccessStore {
     /// Alerts live in the audit file (``SQLiteAuditDatabase``): raising one never waits for an import.
     public func raiseAlert(kind: String, details: [String: String], at time: Timestamp) async throws {
         let alert = try QueuedAlert(NewAlert(kind: kind, details: details, raisedAt: time))
-        try await auditPool.write { adb in try alert.insert(adb) }
+        try await auditPool.write { adb in _ = try alert.insert(adb, seq: try Self.nextSeq(adb)) }
     }
 
     public func alerts(limit: Int) async throws -> [Alert] {

@@ -67,20 +67,28 @@ extension SQLiteStore {
 
 extension SQLiteStore: AccuracyStore {
     public func fileDispute(
-        aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String, at time: Timestamp
+        aNumber: ANumber, country: CountryCode, filedBy: String, reference: String, receiptHash: String,
+        confirmation: DisputeConfirmation, at time: Timestamp
     ) async throws -> Bool {
-        let records = try await records(aNumber: aNumber).filter { $0.record.countryOfBirth == country }
+        let read = try await records(aNumber: aNumber)
+        try padDecryptions(opened: read.count)
+        let records = read.filter { $0.record.countryOfBirth == country }
         let sealed = cipher.seal(reference, field: AccuracyField.reference)
+        let withheld = records.filter(confirmation.withholds)
         return try await pool.write { db in
+            for stored in withheld {
+                try Self.changingPolicyInputs(db, ids: [stored.recordID], seals: self.seals) {
+                    try db.execute(sql: "UPDATE custody_record SET held = 1 WHERE id = ?", arguments: [stored.recordID])
+                }
+            }
             for stored in records {
-                try db.execute(sql: "UPDATE custody_record SET held = 1 WHERE id = ?", arguments: [stored.recordID])
                 try db.execute(sql: """
                     INSERT INTO review (kind, record_id, filed_by, reference_sealed, receipt_hash, opened_at)
                     VALUES ('dispute', ?, ?, ?, ?, ?)
                     """, arguments: [stored.recordID, filedBy, sealed, receiptHash, time.secondsSinceEpoch])
             }
             _ = try Self.appendAudit(db, [AuditEntry(kind: .account, recordedAt: time, fields: [
-                "action": "dispute_filed", "filed_by": filedBy, "records": String(records.count),
+                "action": "dispute_filed", "filed_by": filedBy, "records": String(records.count), "withheld": String(withheld.count),
             ])])
             return !records.isEmpty
         }
@@ -124,7 +132,7 @@ extension SQLiteStore: AccuracyStore {
             let records = [row["record_id"] as Int64, row["other_record_id"] as Int64?].compactMap { $0 }
             switch outcome {
             case .confirmed:
-                for record in records { try Self.releaseHoldIfClear(db, record) }
+                for record in records { try Self.releaseHoldIfClear(db, record, seals: self.seals) }
             case .linked:
                 // The proposal's record joins the other record's person; nothing is linked without this decision.
                 if let other = row["other_record_id"] as Int64?,
@@ -142,11 +150,13 @@ extension SQLiteStore: AccuracyStore {
     }
 
     /// A record is shown again only when no review about it is still open.
-    static func releaseHoldIfClear(_ db: Database, _ record: Int64) throws {
-        try db.execute(sql: """
-            UPDATE custody_record SET held = 0 WHERE id = ? AND NOT EXISTS (
-                SELECT 1 FROM review WHERE status = 'open' AND kind != 'identity' AND (record_id = ? OR other_record_id = ?))
-            """, arguments: [record, record, record])
+    static func releaseHoldIfClear(_ db: Database, _ record: Int64, seals: PolicySeal) throws {
+        try changingPolicyInputs(db, ids: [record], seals: seals) {
+            try db.execute(sql: """
+                UPDATE custody_record SET held = 0 WHERE id = ? AND NOT EXISTS (
+                    SELECT 1 FROM review WHERE status = 'open' AND kind != 'identity' AND (record_id = ? OR other_record_id = ?))
+                """, arguments: [record, record, record])
+        }
     }
 
     public func correct(
@@ -183,12 +193,14 @@ extension SQLiteStore: AccuracyStore {
                 recipients.insert(registration)
             }
 
-            try db.execute(sql: """
-                UPDATE custody_record SET status = ?, status_date = ?, booking_date = COALESCE(?, booking_date), facility_code = ?,
-                    release_reason = ?, held = 0, updated_at = ?
-                WHERE id = ?
-                """, arguments: [state.status.rawValue, state.statusDate.secondsSinceEpoch, state.bookingDate?.dayNumber,
-                                 state.facilityCode, state.releaseReason?.rawValue, time.secondsSinceEpoch, recordID])
+            try Self.changingPolicyInputs(db, ids: [recordID], seals: self.seals) {
+                try db.execute(sql: """
+                    UPDATE custody_record SET status = ?, status_date = ?, booking_date = COALESCE(?, booking_date), facility_code = ?,
+                        release_reason = ?, held = 0, updated_at = ?
+                    WHERE id = ?
+                    """, arguments: [state.status.rawValue, state.statusDate.secondsSinceEpoch, state.bookingDate?.dayNumber,
+                                     state.facilityCode, state.releaseReason?.rawValue, time.secondsSinceEpoch, recordID])
+            }
             try db.execute(sql: """
                 UPDATE review SET status = 'resolved', outcome = 'corrected', resolved_by = ?, resolved_at = ?
                 WHERE status = 'open' AND kind != 'identity' AND (record_id = ? OR other_record_id = ?)

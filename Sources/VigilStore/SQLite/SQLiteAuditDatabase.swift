@@ -73,7 +73,7 @@ enum SQLiteAuditDatabase {
         }
     }
 
-    static let mainMigration = "v9: audit log in a file of its own"
+    static let mainMigration = "v10: audit log in a file of its own"
     /// The main migration after which the old log tables are complete and before which they are dropped.
     static let lastMigrationBeforeMove = "v8: web sign-in and advocate case links"
 

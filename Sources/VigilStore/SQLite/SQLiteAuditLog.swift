@@ -47,7 +47,7 @@ extension SQLiteStore: AuditLogStore {
                 try leaf.insert(adb, seq: seq)
                 seq += 1
             }
-            for alert in raised { try alert.insert(adb) }
+            for alert in raised { seq = try alert.insert(adb, seq: seq) }
             return seq
         }
     }
@@ -98,7 +98,7 @@ extension SQLiteStore: AuditLogStore {
         let publicKey = keyring.signingPublicKey
         let scan = try await auditPool.read { db in try AuditScan.run(db, publicKey: publicKey, mode: .beforeSigning) }
         if let problem = scan.verification.problem { throw AuditLogError.logDamaged(problem) }
-        let checkpoint = Checkpoint(size: scan.size, rootHash: scan.root)
+        let checkpoint = Checkpoint(origin: keyring.auditOrigin, size: scan.size, rootHash: scan.root)
         let note = checkpoint.signedNote(keyring: keyring)
         try await auditPool.write { db in
             if let stored = try Data.fetchOne(
@@ -194,8 +194,14 @@ struct QueuedAlert: Sendable {
         self.details = details
     }
 
-    func insert(_ adb: Database) throws {
+    /// Inserts the alert and, in the same transaction, its audit entry at `seq` (an alert deleted from its
+    /// table is still in the tamper-evident log); returns the next free sequence number.
+    func insert(_ adb: Database, seq: Int) throws -> Int {
         try adb.execute(sql: "INSERT INTO alert (kind, raised_at, details) VALUES (?, ?, ?)", arguments: [kind, raisedAt, details])
+        let entry = Alert.auditEntry(
+            id: adb.lastInsertedRowID, kind: kind, detailsJSON: details, at: Timestamp(secondsSinceEpoch: raisedAt))
+        try AuditLeaf(entry).insert(adb, seq: seq)
+        return seq + 1
     }
 }
 
@@ -229,7 +235,7 @@ enum AuditOutbox {
         for row in rows where row.id > forwarded {
             switch row.what {
             case "alert":
-                try QueuedAlert(kind: row.kind, raisedAt: Int64(row.at) ?? 0, details: row.payload).insert(adb)
+                seq = try QueuedAlert(kind: row.kind, raisedAt: Int64(row.at) ?? 0, details: row.payload).insert(adb, seq: seq)
             default:
                 try AuditLeaf(kind: row.kind, recordedAt: row.at, payload: row.payload).insert(adb, seq: seq)
                 seq += 1

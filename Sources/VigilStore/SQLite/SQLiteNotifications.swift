@@ -175,7 +175,8 @@ extension SQLiteStore: NotificationStore {
         guard !marks.isEmpty else { return }
         try await pool.write { db in
             let repeating = try db.cachedStatement(sql: """
-                UPDATE outbox SET status = CASE WHEN acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
+                UPDATE outbox SET status = CASE WHEN status <> 'pending' THEN status
+                        WHEN acknowledged_at IS NULL THEN 'pending' ELSE 'acknowledged' END,
                     first_delivered_at = COALESCE(first_delivered_at, ?), next_attempt_at = ?, lease_until = NULL,
                     attempts = 0, repeats = repeats + 1, last_error = NULL
                 WHERE id = ?
@@ -217,6 +218,14 @@ extension SQLiteStore: NotificationStore {
         }
     }
 
+    public func withholdNotice(_ notice: WithheldNotice) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET status = 'withheld', lease_until = NULL WHERE id = ?", arguments: [notice.id])
+            try Self.queueAlert(db, NewAlert(kind: "notice_withheld", details: notice.fields, raisedAt: notice.at))
+            _ = try Self.appendAudit(db, [AuditEntry(kind: .alert, recordedAt: notice.at, fields: notice.fields)])
+        }
+    }
+
     public func acknowledge(messageID: String, pin: String, at time: Timestamp) async throws -> Bool {
         try await pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, pin_sealed FROM outbox WHERE message_id = ?", arguments: [messageID]),
@@ -250,9 +259,11 @@ extension SQLiteStore: NotificationStore {
     }
 
     private func decodeRegistration(_ row: Row) throws -> Registration {
-        Registration(
+        let sealedAddress: Data = row["address_sealed"]
+        return Registration(
             id: row["id"], personID: row["person_id"], channel: NotificationChannel(rawValue: row["channel"]) ?? .file,
-            address: try cipher.open(row["address_sealed"], field: NotificationField.address),
+            // Retention erases a purged person's addresses: nothing is left to open.
+            address: sealedAddress.isEmpty ? "" : try cipher.open(sealedAddress, field: NotificationField.address),
             language: NoticeLanguage(rawValue: row["language"]) ?? .en, status: row["status"])
     }
 }

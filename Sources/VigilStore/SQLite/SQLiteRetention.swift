@@ -14,7 +14,7 @@ extension SQLiteSchema {
     /// The records a purge looks for, indexed: a purge in short chunks finds each chunk without scanning
     /// the records it already purged (a scan per chunk made a first purge quadratic in the table's size).
     static func registerPurgeIndexMigration(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v10: records due for purge, indexed") { db in
+        migrator.registerMigration("v12: records due for purge, indexed") { db in
             try db.execute(sql: "CREATE INDEX custody_record_due ON custody_record(status, status_date) WHERE purged_at IS NULL")
         }
     }
@@ -23,14 +23,15 @@ extension SQLiteSchema {
 extension SQLiteStore: RetentionStore {
     /// A purged record keeps its custody facts without identity (status, dates, facility: what the
     /// statistics count) and its keyed fingerprint, so that a replayed old feed row is recognised as
-    /// already seen instead of bringing the person back. The person's sealed name, A-number and date
-    /// of birth and both blind indexes are erased once none of their records is left.
+    /// already seen instead of bringing the person back; its own sealed date of birth goes. The person's
+    /// sealed name, A-number and date of birth, every blind index and token, and the sealed addresses and
+    /// webhook secrets of their registrations are erased once none of their records is left.
     public func purge(policy: RetentionPolicy, now: Timestamp, limit: Int) async throws -> PurgeSummary {
         let cutoff = policy.cutoff(now: now).secondsSinceEpoch
         let ended = RetentionPolicy.endedStatuses.map { "'\($0.rawValue)'" }.joined(separator: ",")
         // Audit entries the log has taken need not stay queued in the main file (see SQLiteAuditDatabase).
         let forwarded = try await auditPool.read { adb in try AuditOutbox.mark(adb) }
-        return try await pool.write { db in
+        return try await pool.write { [seals] db in
             try db.execute(sql: "DELETE FROM audit_outbox WHERE id <= ?", arguments: [forwarded])
             try db.execute(sql: """
                 CREATE TEMP TABLE IF NOT EXISTS purging (id INTEGER PRIMARY KEY, person_id INTEGER);
@@ -43,7 +44,10 @@ extension SQLiteStore: RetentionStore {
                 LIMIT ?
                 """, arguments: [cutoff, limit])
             let records = db.changesCount
-            try db.execute(sql: "UPDATE custody_record SET purged_at = ? WHERE id IN (SELECT id FROM purging)", arguments: [now.secondsSinceEpoch])
+            try Self.changingPolicyInputs(db, ids: try Int64.fetchAll(db, sql: "SELECT id FROM purging"), seals: seals) {
+                try db.execute(sql: "UPDATE custody_record SET purged_at = ?, date_of_birth_sealed = NULL WHERE id IN (SELECT id FROM purging)",
+                               arguments: [now.secondsSinceEpoch])
+            }
             // People none of whose records remain.
             let people = try Int64.fetchAll(db, sql: """
                 SELECT DISTINCT person_id FROM purging p
@@ -53,9 +57,13 @@ extension SQLiteStore: RetentionStore {
             for person in people {
                 try db.execute(sql: """
                     UPDATE person SET a_number_index = NULL, a_number_sealed = NULL, name_index = X'', family_name_sealed = X'',
-                        given_name_sealed = X'', date_of_birth_sealed = NULL
+                        given_name_sealed = X'', date_of_birth_sealed = NULL, birth_country_index = NULL
                     WHERE id = ?
                     """, arguments: [person])
+                // Every registration of the person, whatever its status: a contact address or a webhook
+                // secret is as identifying as a name. The row stays, empty, for the outbox it anchors.
+                try db.execute(sql: "UPDATE registration SET address_sealed = X'', secret_sealed = NULL WHERE person_id = ?",
+                               arguments: [person])
                 try db.execute(sql: "UPDATE registration SET status = 'expired', status_reason = 'record purged' WHERE person_id = ? AND status = 'active'",
                                arguments: [person])
                 expired += db.changesCount

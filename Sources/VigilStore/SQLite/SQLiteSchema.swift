@@ -92,7 +92,9 @@ enum SQLiteSchema {
         registerRetentionMigration(&migrator)
         registerAccuracyMigration(&migrator)
         registerWebAccountsMigration(&migrator)
+        registerPolicyFactsMigration(&migrator)
         SQLiteAuditDatabase.registerMainMigration(&migrator)
+        registerAccountLifecycleMigration(&migrator)
         registerPurgeIndexMigration(&migrator)
         return migrator
     }

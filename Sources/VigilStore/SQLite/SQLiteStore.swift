@@ -12,6 +12,8 @@ public final class SQLiteStore: Store {
     let auditPool: DatabasePool
     let cipher: FieldCipher
     let keys: CustodyRowKeys
+    /// The keyed MAC over each record's policy inputs.
+    let seals: PolicySeal
     /// A sealed record no one holds, opened when a lookup finds nothing so that a miss costs what a hit does.
     private let decoy: DecoyRecord
 
@@ -29,7 +31,12 @@ public final class SQLiteStore: Store {
         cipher = FieldCipher(keyring: keyring)
         keys = CustodyRowKeys(cipher: cipher, index: BlindIndex(keyring: keyring))
         decoy = DecoyRecord(cipher: cipher)
+        seals = PolicySeal(keyring: keyring)
         try SQLiteAuditDatabase.migrate(main: pool, audit: auditPool)
+        // Only the first open after the upgrade writes: later opens (a read-only `audit verify` too) only look.
+        if try pool.read({ db in try Self.recordsNeedSealing(db) }) {
+            try pool.write { [seals] db in try Self.sealRecordsOnce(db, seals: seals, at: Int64(Date().timeIntervalSince1970)) }
+        }
         // What an earlier process queued and did not forward (it stopped first) reaches the log now.
         let mark = try auditPool.read { adb in try AuditOutbox.mark(adb) }
         let queued = try pool.read { db in try AuditOutbox.queued(db, after: mark) }
@@ -147,8 +154,7 @@ public final class SQLiteStore: Store {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT r.*, p.a_number_sealed, p.family_name_sealed, p.given_name_sealed,
-                           p.date_of_birth_sealed, p.country_of_birth
+                    SELECT r.*, p.a_number_sealed, p.family_name_sealed, p.given_name_sealed, p.country_of_birth
                     FROM person p JOIN custody_record r ON r.person_id = p.id
                     WHERE \(condition) AND r.purged_at IS NULL
                     ORDER BY r.status_date DESC, r.id DESC
@@ -158,8 +164,8 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func decoyDecrypt() throws {
-        try decoy.open()
+    public func decoyDecrypt(records: Int) throws {
+        for _ in 0..<max(0, records) { try decoy.open() }
     }
 
     public func batches() async throws -> [BatchSummary] {
@@ -234,7 +240,7 @@ public final class SQLiteStore: Store {
 
     private func decodeRecord(_ row: Row) throws -> StoredCustodyRecord {
         let aNumberSealed: Data? = row["a_number_sealed"]
-        let birthSealed: Data? = row["date_of_birth_sealed"]
+        let birthSealed: Data? = row["date_of_birth_sealed"]  // the record's own, as its source gave it
         let aNumber = try aNumberSealed.map { try ANumber(parsing: try cipher.open($0, field: SealedField.aNumber)) }
         let birth = try birthSealed.map { CalendarDate(iso: try cipher.open($0, field: SealedField.dateOfBirth)) } ?? nil
         let protections = (try? Protection.parseList(row["protections"] as String).get()) ?? Set(Protection.allCases)
@@ -252,7 +258,8 @@ public final class SQLiteStore: Store {
                 protections: protections,
                 custody: Self.custodyState(row)
             ),
-            batchID: row["batch_id"], updatedAt: Timestamp(secondsSinceEpoch: row["updated_at"]), held: row["held"]
+            batchID: row["batch_id"], updatedAt: Timestamp(secondsSinceEpoch: row["updated_at"]), held: row["held"],
+            policyInputsIntact: policyInputsIntact(row)
         )
     }
 }

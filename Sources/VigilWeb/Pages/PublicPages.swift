@@ -49,7 +49,7 @@ extension WebPages {
         guard let code = fields.text("case_code"), let address = fields.text("address"),
               let channel = fields.text("channel").flatMap(NotificationChannel.init(rawValue:)), Self.channels.contains(channel)
         else { return registerPage(&visit, error: "error_required", status: .badRequest) }
-        if gateway.addressIsInvalid(address, channel: channel) {
+        if await gateway.addressIsInvalid(address, channel: channel) {
             return registerPage(&visit, error: "error_address_\(channel.rawValue)", status: .badRequest)
         }
         let language = fields.text("language").flatMap(NoticeLanguage.init(rawValue:)) ?? (visit.language == .es ? .es : .en)
@@ -105,7 +105,7 @@ extension WebPages {
 
     /// The registration the session opened, or the form asking for its code.
     func manage(_ visit: inout Visit) async throws -> Response {
-        guard let hash = visit.incoming?.registration, let registration = try await store.registration(tokenHash: hash) else {
+        guard let hash = visit.incoming?.registration, let registration = try await store.registration(tokenHash: hash), registration.isLive else {
             return render(visit, "manage")
         }
         let answer = try await gateway.followedStatus(
@@ -123,7 +123,7 @@ extension WebPages {
     func openRegistration(_ visit: inout Visit) async throws -> Response {
         let fields = try await form(visit)
         try await admit(visit)
-        guard let token = fields.text("token"), let _ = try await store.registration(tokenHash: AccountToken.hash(token)) else {
+        guard let token = fields.text("token"), try await store.registration(tokenHash: AccountToken.hash(token))?.isLive == true else {
             return render(visit, "manage", status: .badRequest, ["error": text("error_token", visit)])
         }
         visit.session.registration = AccountToken.hash(token)
@@ -135,7 +135,7 @@ extension WebPages {
 
     func cancelRegistration(_ visit: inout Visit) async throws -> Response {
         _ = try await form(visit)
-        guard let hash = visit.incoming?.registration, let registration = try await store.registration(tokenHash: hash) else {
+        guard let hash = visit.incoming?.registration, let registration = try await store.registration(tokenHash: hash), registration.isLive else {
             return render(visit, "manage", status: .badRequest, ["error": text("error_token", visit)])
         }
         try await store.cancelRegistration(id: registration.id, at: clock())

@@ -18,11 +18,23 @@ extension WebPages {
             return render(visit, "signin", status: .badRequest, ["error": text("error_required", visit)])
         }
         let stored = try await store.passwordAccount(login: login)
+        let refused = render(visit, "signin", status: .unauthorized, ["error": text("error_signin", visit)])
+        // A locked account gets the same answer as a wrong password, after the same bcrypt work, so that
+        // neither the page nor its timing tells a guesser which logins exist or are locked.
+        if let account = stored?.account, try await store.signInLockedUntil(accountID: account.id, at: clock()) != nil {
+            _ = try await PasswordHasher.verify(password, hash: PasswordHasher.decoy)
+            return refused
+        }
         // An unknown login costs one bcrypt check too, so timing does not tell which logins exist.
         let valid = try await PasswordHasher.verify(password, hash: stored?.passwordHash ?? PasswordHasher.decoy)
         guard valid, let account = stored?.account, !account.disabled, account.tier == .advocate || account.tier == .oversight else {
-            return render(visit, "signin", status: .unauthorized, ["error": text("error_signin", visit)])
+            if let account = stored?.account {
+                // Repeated failures lock the account's web sign-in and alert oversight (see SignInLockout).
+                _ = try await store.recordFailedSignIn(accountID: account.id, policy: lockout, at: clock())
+            }
+            return refused
         }
+        try await store.clearFailedSignIns(accountID: account.id)
         return try await startSession(&visit, account: account, method: "password")
     }
 
@@ -43,14 +55,18 @@ extension WebPages {
         _ = try await store.appendAudit([AuditEntry(kind: .account, recordedAt: clock(), fields: [
             "action": "web_sign_in", "account": String(account.id), "tier": account.tier.name, "method": method,
         ])])
-        visit.session = .signedIn(account: account.id, now: visit.now)
+        let generation = try await store.webSessionGeneration(accountID: account.id) ?? 0
+        visit.session = .signedIn(account: account.id, generation: generation, now: visit.now)
         visit.account = account
         visit.saveSession(codec)
         return redirect(visit, to: Self.home(of: account.tier))
     }
 
+    /// Ends the account's sessions on the server too: the cookie just dropped, or a copy of it, no longer
+    /// signs anyone in (every session of the account ends, on every device).
     func signOut(_ visit: inout Visit) async throws -> Response {
         _ = try await form(visit)
+        if let account = visit.account { try await store.endWebSessions(accountID: account.id, at: clock()) }
         visit.session = .anonymous(now: visit.now)
         visit.account = nil
         visit.saveSession(codec)

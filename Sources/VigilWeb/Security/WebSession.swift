@@ -16,9 +16,13 @@ public struct WebSession: Sendable, Equatable, Codable {
     public var account: Int64?
     /// A victim who opened their registration: the SHA-256 of its token (never the token itself).
     public var registration: String?
+    /// The account's web-session generation at sign-in. Signing out (or an operator ending the
+    /// account's sessions) moves the account's generation on, so a copy of this cookie, replayed after
+    /// sign-out, no longer matches and is refused: the cookie alone is not enough to stay signed in.
+    public var generation: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case id = "sid", expires = "exp", account = "acc", registration = "reg"
+        case id = "sid", expires = "exp", account = "acc", registration = "reg", generation = "gen"
     }
 
     public static let cookieName = "vigil_session"
@@ -30,8 +34,8 @@ public struct WebSession: Sendable, Equatable, Codable {
         WebSession(id: randomID(), expires: now + anonymousLifetime)
     }
 
-    public static func signedIn(account: Int64, now: Int64) -> WebSession {
-        WebSession(id: randomID(), expires: now + signedInLifetime, account: account)
+    public static func signedIn(account: Int64, generation: Int64 = 0, now: Int64) -> WebSession {
+        WebSession(id: randomID(), expires: now + signedInLifetime, account: account, generation: generation)
     }
 
     static func randomID() -> String {

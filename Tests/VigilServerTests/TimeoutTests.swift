@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import VigilServer
+
+/// A client that stalls does not keep a connection.
+@Suite(.serialized) struct TimeoutTests {
+    @Test(.timeLimit(.minutes(1))) func aHalfSentRequestIsClosedAfterTheIdleTimeout() async throws {
+        let fixture = try await ServerFixture()
+        var configuration = ServerConfiguration()
+        configuration.idleTimeout = .seconds(1)
+        let app = try VigilServer.application(store: fixture.store, keyring: fixture.keyring, configuration: configuration, logger: fixture.logs.logger)
+        try await app.test(.live) { client async throws in
+            let connection = try RawConnection(port: try #require(client.port), timeout: 10)
+            let started = Date()
+            connection.send("POST /api/v1/lookup HTTP/1.1\r\nHost: localhost\r\nContent-Le")
+            let answer = connection.readUntilClosed()
+            #expect(answer != nil, "still open after 10 s")
+            #expect(Date().timeIntervalSince(started) < 5)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aBodyTrickledByteByByteIsCutOffAtTheDeadline() async throws {
+        let fixture = try await ServerFixture()
+        let app = Application(router: try fixture.router { $0.bodyDeadline = .milliseconds(1500) })
+        try await app.test(.live) { client async throws in
+            let connection = try RawConnection(port: try #require(client.port), timeout: 10)
+            let started = Date()
+            connection.send("POST /api/v1/lookup HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+            // A byte every 300 ms: never idle, never done.
+            let trickle = Task {
+                for _ in 0..<30 {
+                    try await Task.sleep(for: .milliseconds(300))
+                    connection.send(" ")
+                }
+            }
+            let answer = connection.readUntilClosed()
+            trickle.cancel()
+            #expect(answer?.hasPrefix("HTTP/1.1 408") == true)
+            #expect(Date().timeIntervalSince(started) < 5)
+        }
+    }
+}
