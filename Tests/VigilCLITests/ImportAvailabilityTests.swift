@@ -18,6 +18,11 @@ import VigilStore
 /// waits a second, which any wait for the import's transaction would. A debug build on a shared two-core
 /// machine, beside a debug import using both cores, sees a few lookups in a thousand at 200–500 ms from
 /// CPU scheduling alone (measured at load 5); "none over 200 ms" is the bench's figure on a release build.
+/// The availability bounds are timings, which mean something only on an otherwise idle machine: `swift test`
+/// runs them when `VIGIL_AVAILABILITY_TESTS=1`, and `.ci/run` runs them so, alone, after the parallel suite.
+let importAvailabilityTimingsEnabled = ProcessInfo.processInfo.environment["VIGIL_AVAILABILITY_TESTS"] == "1"
+let importAvailabilityTimingsNote: Comment = "timing bounds: run alone with VIGIL_AVAILABILITY_TESTS=1 (as .ci/run does)"
+
 @Suite(.serialized) struct ImportAvailabilityTests {
     static let postgresURL = ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     static let databases: [String] = ["sqlite"] + (postgresURL == nil ? [] : ["postgres"])
@@ -108,7 +113,7 @@ import VigilStore
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, clock.now - started)
     }
 
-    @Test(.timeLimit(.minutes(15)), arguments: databases)
+    @Test(.enabled(if: importAvailabilityTimingsEnabled, importAvailabilityTimingsNote), .timeLimit(.minutes(15)), arguments: databases)
     func lookupsEvery100msBesideACommandLineImportOf100000RowsAllAnswer200WithinTheBound(_ kind: String) async throws {
         let setup = try Setup(kind)
         let port = Int.random(in: 20_000...59_000)
@@ -152,7 +157,7 @@ import VigilStore
         #expect(verified.status == 0, "\(verified.stderr)")
     }
 
-    @Test(.timeLimit(.minutes(15)), arguments: databases)
+    @Test(.enabled(if: importAvailabilityTimingsEnabled, importAvailabilityTimingsNote), .timeLimit(.minutes(15)), arguments: databases)
     func anImportKilledMidwayLeavesNothingOfItsFileAndTheFileImportsWholeAfterwards(_ kind: String) async throws {
         let setup = try Setup(kind)
         let importer = try setup.spawn(["import", "big/feed.csv", "--source", "TXA"], log: "import.log")

@@ -17,6 +17,11 @@ import VigilFeeds
 /// the purge's lock would). The allowance of 1 % is for CPU scheduling on a shared two-core machine in a
 /// debug build; "none over 200 ms" is the bench's figure on a release build.
 /// Before, each purge chunk of 2,000 held the one write lock that lookups' audit appends waited for.
+/// The availability bounds are timings, which mean something only on an otherwise idle machine: `swift test`
+/// runs them when `VIGIL_AVAILABILITY_TESTS=1`, and `.ci/run` runs them so, alone, after the parallel suite.
+let availabilityTimingsEnabled = ProcessInfo.processInfo.environment["VIGIL_AVAILABILITY_TESTS"] == "1"
+let availabilityTimingsNote: Comment = "timing bounds: run alone with VIGIL_AVAILABILITY_TESTS=1 (as .ci/run does)"
+
 @Suite(.serialized) struct AvailabilityTests {
     static let bound: Duration = .milliseconds(200)
     static let interval: Duration = .milliseconds(100)
@@ -80,7 +85,7 @@ import VigilFeeds
         return (0..<count).map { population.person($0).record }
     }
 
-    @Test(.timeLimit(.minutes(10)), arguments: StoreKind.available)
+    @Test(.enabled(if: availabilityTimingsEnabled, availabilityTimingsNote), .timeLimit(.minutes(10)), arguments: StoreKind.available)
     func lookupsDuringAFirstPurgeAnswerWithinTheBoundAndAreAudited(_ kind: StoreKind) async throws {
         let db = try await StoreHarness.make(kind)
         let known = record("KNOWN-1", aNumber: "A998877665")
