@@ -42,6 +42,14 @@ final class RawConnection: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// ``readUntilClosed()`` on a thread of its own: a blocking read must not hold one of the two threads
+    /// Swift's concurrency pool has here, which the server under test (and the rest of the suite) needs.
+    func closed() async -> String? {
+        await withCheckedContinuation { done in
+            Thread { done.resume(returning: self.readUntilClosed()) }.start()
+        }
+    }
+
     /// Everything the server sends until it closes the connection, or `nil` if it is still open
     /// when the read timeout passes.
     func readUntilClosed() -> String? {
