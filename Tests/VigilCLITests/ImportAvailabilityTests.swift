@@ -91,14 +91,7 @@ let importAvailabilityTimingsNote: Comment = "timing bounds: run alone with VIGI
         let server = try setup.spawn(
             ["serve", "--port", String(port), "--public-lookups-per-minute", "100000", "--misses-before-alert", "100000", "--no-worker"],
             log: "serve.log")
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let status = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!).1 as? HTTPURLResponse,
-               status.statusCode == 200 { return server }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        server.terminate()
-        throw CocoaError(.userCancelled, userInfo: [NSLocalizedDescriptionKey: "server did not start"])
+        return try await VigilProcess.healthy(server, port: port, within: 60)
     }
 
     func lookup(port: Int, _ person: (aNumber: String, country: String)) async throws -> (status: Int, took: Duration) {

@@ -20,14 +20,7 @@ import Testing
         let server = try VigilProcess.spawn(
             ["serve", "--database", "v.sqlite", "--port", String(port), "--public-lookups-per-minute", "1", "--no-worker"] + extra,
             in: work.url, log: "serve-\(port).log")
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let status = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!).1 as? HTTPURLResponse,
-               status.statusCode == 200 { return server }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        server.terminate()
-        throw CocoaError(.userCancelled, userInfo: [NSLocalizedDescriptionKey: "server did not start"])
+        return try await VigilProcess.healthy(server, port: port, within: 30)
     }
 
     @Test(.timeLimit(.minutes(1))) func forwardedClientsAreCountedApartOnlyBehindATrustedProxy() async throws {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Runs the built `vigil` executable, as a user or a script would.
 struct VigilProcess {
@@ -37,6 +40,18 @@ struct VigilProcess {
         process.standardError = handle
         try process.run()
         return process
+    }
+
+    /// Returns `server` once its `/healthz` on `port` answers 200; stops it and throws if that takes `seconds`.
+    static func healthy(_ server: Process, port: Int, within seconds: TimeInterval) async throws -> Process {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let status = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!).1 as? HTTPURLResponse,
+               status.statusCode == 200 { return server }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        server.terminate()
+        throw CocoaError(.userCancelled, userInfo: [NSLocalizedDescriptionKey: "server did not start"])
     }
 
     @discardableResult

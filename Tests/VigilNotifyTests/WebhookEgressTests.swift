@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 import VigilCore
 import VigilCrypto
@@ -9,6 +10,10 @@ import VigilTestSupport
 /// Delivery-time protection: redirects are never followed, and the address a delivery connects to is
 /// checked at that moment, whatever the host resolved to when it was registered.
 @Suite struct WebhookEgressTests {
+    /// A request timeout for deliveries that must arrive: the receiver answers on Swift's two-thread pool,
+    /// which the rest of a parallel suite can keep busy for longer than the default 10 s.
+    static let patience: TimeAmount = .seconds(60)
+
     func message(to address: String, secret: String) -> OutboxMessage {
         OutboxMessage(
             id: 1, messageID: "msg_\(UUID().uuidString)",
@@ -33,7 +38,7 @@ import VigilTestSupport
         try await redirecting.start()
         defer { redirecting.stop() }
 
-        let channel = WebhookChannel(policy: .init(allowPrivate: true))
+        let channel = WebhookChannel(policy: .init(allowPrivate: true), timeout: Self.patience)
         for _ in 0..<3 {
             let outcome = await deliver(channel, message(to: redirecting.url, secret: secret))
             guard case .retry(let reason, _) = outcome else {
@@ -82,7 +87,7 @@ import VigilTestSupport
         defer { receiver.stop() }
         // `hooks.pinned.test` exists only in this resolver: the HTTP client cannot have looked it up itself.
         let policy = WebhookAddressPolicy(allowPrivate: true, resolver: SwitchableResolver(["127.0.0.1"]))
-        let outcome = await deliver(WebhookChannel(policy: policy), message(to: "http://hooks.pinned.test:\(receiver.port)/hooks", secret: secret))
+        let outcome = await deliver(WebhookChannel(policy: policy, timeout: Self.patience), message(to: "http://hooks.pinned.test:\(receiver.port)/hooks", secret: secret))
         #expect(outcome == .delivered)
         #expect(receiver.received.count == 1)
         #expect(receiver.received.first?.validSignature == true)
