@@ -36,7 +36,7 @@ import VigilStore
         _ = try await service.lookup(personID: person[0].personID, registrationID: 1, requester: Requester(tier: .victim))
         work["a victim's own case"] = counting.decrypted
 
-        #expect(Set(work.values) == [LookupService.decryptedRecordsPerLookup], "\(work)")
+        #expect(Set(work.values) == [EqualWork.recordsPerPerson], "\(work)")
     }
 }
 

@@ -7,7 +7,7 @@ import VigilStore
 /// Answers "where is this person?" for one requester: identifiers → blind-index lookup →
 /// ``DisclosurePolicy`` → answer, with the decision audited and alerts raised for oversight.
 ///
-/// Constant work: every lookup decrypts ``decryptedRecordsPerLookup`` records' worth of sealed values
+/// Constant work: every lookup decrypts ``EqualWork/recordsPerPerson`` records' worth of sealed values
 /// (the person's own records, padded with decoys), and the policy evaluates every rule over every record
 /// before it branches, so that a public "no match" takes the same time whether the person is absent, has
 /// one record or several, is a minor or is protected.
@@ -57,7 +57,7 @@ public struct LookupService: Sendable {
 
         // One indexed read whatever the input: a malformed number still costs a read, whose result is discarded.
         let read = try await store.records(aNumber: aNumber ?? Self.placeholder)
-        try padDecryptions(read.count)
+        try store.padDecryptions(opened: read.count)
         let candidates = aNumber == nil ? [] : read
 
         // The person's own records, from every source: the country must match too. The policy weighs them all.
@@ -74,7 +74,7 @@ public struct LookupService: Sendable {
     /// the same records (every live record of the person, whichever source holds it).
     public func lookup(personID: Int64, registrationID: Int64, requester: Requester) async throws -> Answer {
         let person = try await store.records(personID: personID)
-        try padDecryptions(person.count)
+        try store.padDecryptions(opened: person.count)
         return try await decide(person, for: requester, at: clock(), auditing: ["registration": String(registrationID)])
     }
 
@@ -106,15 +106,6 @@ public struct LookupService: Sendable {
             logger.notice("alert raised", metadata: ["alert": "\(alert.kind)", "tier": "\(requester.tier.name)"])
         }
         return Answer(disclosure: decision.disclosure, facility: facility, source: basis?.source, batchID: basis?.batchID)
-    }
-
-    /// Records' worth of decryption every lookup does. A person is rarely held by more than a jail and ICE,
-    /// so four covers nearly everyone; only a person with more records than this costs more.
-    static let decryptedRecordsPerLookup = EqualWork.recordsPerPerson
-
-    /// Tops up the decryption of the `read` records the store opened with decoys, to the fixed amount.
-    private func padDecryptions(_ read: Int) throws {
-        try store.decoyDecrypt(records: Self.decryptedRecordsPerLookup - read)
     }
 
     /// A keyed token for a client address: stable, so repeated attempts can be linked, but not the address.
